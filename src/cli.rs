@@ -1,0 +1,324 @@
+//! The command line: argument parsing and the four commands (`check`, `rules`, `explain`,
+//! `test-rules`). This is the edge that touches the world: it reads files, writes stdout and
+//! stderr, and picks the exit code (0 clean, 1 findings at or above the fail level, 2 a usage,
+//! rule-file or I/O error). A closed stdout (`copydesk check … | head`) ends the run quietly.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::Severity;
+use crate::engine::RuleSet;
+use crate::error::Error;
+use crate::examples;
+use crate::pack::{self, FileProblem};
+use crate::render::{self, OutputFormat, Reporter};
+use crate::toml_file;
+use crate::walk::{self, Article, Input};
+
+#[derive(Parser)]
+#[command(name = "copydesk", version, about = "An editorial style-and-accuracy linter for news copy")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check articles (files, directories, quoted globs, or `-` for stdin).
+    Check(CheckArgs),
+    /// List the rules: id, kind, level and description.
+    Rules(RuleSourceArgs),
+    /// Print a rule's description, rationale and examples.
+    Explain {
+        /// The rule id, such as `News.Azeri`.
+        rule: String,
+        #[command(flatten)]
+        source: RuleSourceArgs,
+    },
+    /// Run the examples of the rules in a directory (the built-in rules when none is given).
+    TestRules {
+        /// A rules directory (`<Pack>/<Rule>.toml`) or one pack directory.
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+}
+
+#[derive(Args)]
+struct RuleSourceArgs {
+    /// Add a directory of rules (`<Pack>/<Rule>.toml`); repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    no_default_rules: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files, directories, quoted globs such as 'drafts/**/*.md', or `-` for stdin.
+    #[arg(default_value = ".")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+    #[command(flatten)]
+    source: RuleSourceArgs,
+    /// Run only these rules or packs (comma-separated ids or pack names).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<String>,
+    /// Do not run these rules or packs.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<String>,
+    /// The lowest level shown.
+    #[arg(long, value_enum, default_value_t = Level::Suggestion)]
+    level: Level,
+    /// The lowest level that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = Level::Warning)]
+    fail_level: Level,
+    /// The file name to report for stdin; its extension picks Markdown or plain text.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Level {
+    Suggestion,
+    Warning,
+    Error,
+}
+
+impl From<Level> for Severity {
+    fn from(level: Level) -> Severity {
+        match level {
+            Level::Suggestion => Severity::Suggestion,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+/// Runs the command line and returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(source) => list_rules(&source),
+        Command::Explain { rule, source } => explain(&rule, &source),
+        Command::TestRules { dir, color } => test_rules(dir, color),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Error::Output(err)) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            report_error(&err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report_error(err: &Error) {
+    let _ = writeln!(io::stderr().lock(), "error: {err}");
+}
+
+/// Loads the built-in rules (unless switched off) and the given directories. Problems in rule
+/// files are rendered to stderr and end the command with exit code 2.
+fn load_rules(source: &RuleSourceArgs) -> Result<Result<RuleSet, u8>, Error> {
+    let mut files = pack::builtin(!source.no_default_rules);
+    for dir in &source.rules {
+        files.extend(pack::read_dir(dir)?);
+    }
+    let (set, problems) = pack::load(files, true);
+    if problems.is_empty() {
+        return Ok(Ok(set));
+    }
+    show_problems(&set, &problems, source.color)?;
+    let count = problems.len();
+    let files: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
+    let _ = writeln!(
+        io::stderr().lock(),
+        "error: {count} problem{} in {} rule file{}; nothing was checked",
+        if count == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    );
+    Ok(Err(2))
+}
+
+fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) -> Result<(), Error> {
+    let color = color.enabled(io::stderr().is_terminal());
+    render::write_problems(&mut io::stderr().lock(), &set.files, problems, color).map_err(Error::Output)
+}
+
+fn check(args: CheckArgs) -> Result<u8, Error> {
+    let mut set = match load_rules(&args.source)? {
+        Ok(set) => set,
+        Err(code) => return Ok(code),
+    };
+    let all_ids: Vec<String> = set.rules.iter().map(|r| r.id.clone()).collect();
+    let unknown = set.select(&args.select, &args.ignore);
+    if let Some(name) = unknown.first() {
+        let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
+        let hint =
+            toml_file::closest(name, &ids).map(|b| format!(" (did you mean `{b}`?)")).unwrap_or_default();
+        return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
+    }
+    let (inputs, errors) = walk::expand(&args.paths);
+    let mut had_error = !errors.is_empty();
+    for err in &errors {
+        report_error(err);
+    }
+    let min_level = Severity::from(args.level);
+    let fail_level = Severity::from(args.fail_level);
+    let color = args.source.color.enabled(io::stdout().is_terminal());
+    let stdout = io::stdout().lock();
+    let mut reporter = Reporter::new(io::BufWriter::new(stdout), args.format, color);
+    let mut failed = false;
+    reporter.begin().map_err(Error::Output)?;
+    for input in &inputs {
+        let article = match input {
+            Input::Stdin => walk::read_stdin(args.stdin_filename.as_deref()),
+            Input::File(path) => walk::read_file(path),
+        };
+        let source = match article {
+            Ok(Article::Text(source)) => source,
+            Ok(Article::Binary(path)) => {
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "note: {}: skipped, not a text file (it has NUL bytes)",
+                    path.display()
+                );
+                continue;
+            }
+            Err(err) => {
+                report_error(&err);
+                had_error = true;
+                continue;
+            }
+        };
+        let mut diagnostics = set.check(&source.text, source.format);
+        diagnostics.retain(|d| d.severity >= min_level);
+        failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
+        reporter.file(&source, &diagnostics).map_err(Error::Output)?;
+    }
+    reporter.finish().map_err(Error::Output)?;
+    Ok(if had_error { 2 } else { u8::from(failed) })
+}
+
+fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {
+    let set = match load_rules(source)? {
+        Ok(set) => set,
+        Err(code) => return Ok(code),
+    };
+    let width = set.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = io::stdout().lock();
+    for rule in &set.rules {
+        writeln!(
+            out,
+            "{:width$}  {:14}  {:10}  {}",
+            rule.id,
+            rule.kind.name(),
+            rule.level.as_str(),
+            rule.description
+        )
+        .map_err(Error::Output)?;
+    }
+    Ok(0)
+}
+
+fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
+    let set = match load_rules(source)? {
+        Ok(set) => set,
+        Err(code) => return Ok(code),
+    };
+    let Some(rule) = set.rule(id) else {
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        let hint =
+            toml_file::closest(id, &ids).map(|b| format!(" (did you mean `{b}`?)")).unwrap_or_default();
+        return Err(Error::Usage(format!("no rule `{id}`{hint}; `copydesk rules` lists them")));
+    };
+    let mut text = format!("{} ({}, {})\n\n{}\n", rule.id, rule.kind.name(), rule.level, rule.description);
+    if let Some(rationale) = &rule.rationale {
+        text.push_str(&format!("\nWhy: {}\n", rationale.trim()));
+    }
+    if let Some(link) = &rule.link {
+        text.push_str(&format!("\nMore: {link}\n"));
+    }
+    text.push_str(&format!("\nDefined in {}\n", set.files[rule.file].path));
+    if !rule.examples.is_empty() {
+        text.push_str("\nExamples:\n");
+    }
+    for example in &rule.examples {
+        for (label, value) in [("bad", &example.bad), ("fixed", &example.fixed), ("good", &example.good)] {
+            if let Some(value) = value {
+                text.push_str(&format!("  {label:6} {}\n", value.get_ref().replace('\n', "\n         ")));
+            }
+        }
+    }
+    io::stdout().lock().write_all(text.as_bytes()).map_err(Error::Output)?;
+    Ok(0)
+}
+
+fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
+    let mut files = pack::builtin(dir.is_none());
+    if let Some(dir) = &dir {
+        files.extend(pack::read_dir(dir)?);
+    }
+    let (set, mut problems) = pack::load(files, false);
+    let load_failed = !problems.is_empty();
+    let tested: Vec<_> = set.rules.iter().filter(|r| dir.is_none() || !set.files[r.file].builtin).collect();
+    let mut failed_rules = 0;
+    let mut examples_run = 0;
+    for rule in &tested {
+        examples_run += rule.examples.len();
+        let found = examples::verify(&set, rule);
+        if !found.is_empty() {
+            failed_rules += 1;
+        }
+        problems.extend(found.into_iter().map(|problem| FileProblem { file: rule.file, problem }));
+    }
+    problems.sort_by_key(|p| (p.file, p.problem.span.start));
+    show_problems(&set, &problems, color)?;
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "tested {} rules with {} examples: {}",
+        tested.len(),
+        examples_run,
+        if failed_rules == 0 && !load_failed {
+            "all pass".to_owned()
+        } else {
+            format!("{failed_rules} rules failed")
+        }
+    )
+    .map_err(Error::Output)?;
+    Ok(if load_failed { 2 } else { u8::from(failed_rules > 0) })
+}

@@ -1,0 +1,92 @@
+//! The engine: a loaded rule set run over one document at a time.
+//!
+//! It parses the markup, segments once, runs each rule's kind, and turns hits into diagnostics:
+//! rule id, severity, message from the template, labels, and the fix unless the fix would touch a
+//! direct quotation or markup. Output is sorted by (start, end, rule). No I/O here.
+
+use crate::diagnostic::Diagnostic;
+use crate::kinds::{Context, Hit};
+use crate::markup::Document;
+use crate::pack::RuleFile;
+use crate::rule::Rule;
+use crate::segment::{Segmenter, Segments};
+use crate::source::Format;
+
+/// Rules ready to run, with the files they came from (for reporting problems in them).
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub files: Vec<RuleFile>,
+    pub rules: Vec<Rule>,
+    pub segmenter: Segmenter,
+}
+
+impl RuleSet {
+    /// Checks one document with every rule.
+    pub fn check(&self, text: &str, format: Format) -> Vec<Diagnostic> {
+        self.check_with(text, format, self.rules.iter())
+    }
+
+    /// Checks one document with the given rules of this set.
+    pub fn check_with<'r>(
+        &self,
+        text: &str,
+        format: Format,
+        rules: impl Iterator<Item = &'r Rule>,
+    ) -> Vec<Diagnostic> {
+        let doc = Document::parse(text, format);
+        let seg = self.segmenter.segment(&doc);
+        let mut out = Vec::new();
+        let mut hits = Vec::new();
+        for rule in rules {
+            let cx = Context { doc: &doc, seg: &seg, scope: rule.scope, skip_quotes: rule.skip_quotes };
+            rule.kind.check(&cx, &mut hits);
+            out.extend(hits.drain(..).filter_map(|hit| diagnostic(rule, hit, &doc, &seg)));
+        }
+        out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        out
+    }
+
+    /// Keeps the rules named by `select` (all when empty) and not named by `ignore`; a name is a
+    /// rule id or a pack. Returns the names that match no rule.
+    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Vec<String> {
+        let known = |name: &String| self.rules.iter().any(|r| r.id == *name || r.pack == *name);
+        let unknown: Vec<String> = select.iter().chain(ignore).filter(|n| !known(n)).cloned().collect();
+        let named = |rule: &Rule, names: &[String]| names.iter().any(|n| *n == rule.id || *n == rule.pack);
+        self.rules.retain(|r| (select.is_empty() || named(r, select)) && !named(r, ignore));
+        unknown
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn diagnostic(rule: &Rule, hit: Hit, doc: &Document, seg: &Segments) -> Option<Diagnostic> {
+    if rule.skip_quotes && seg.in_quote(hit.range.start) {
+        return None;
+    }
+    let mut notes = Vec::new();
+    let fix = hit.fix.filter(|fix| !fix.edits.is_empty()).and_then(|fix| {
+        let quoted = fix.edits.iter().any(|e| {
+            seg.in_quote(e.range.start) || (e.range.end > e.range.start && seg.in_quote(e.range.end - 1))
+        });
+        if quoted {
+            notes.push("not fixed automatically: the text is inside a direct quotation".to_owned());
+            return None;
+        }
+        if !fix.edits.iter().all(|e| doc.is_plain(e.range.clone())) {
+            notes.push("not fixed automatically: the text has markup inside it".to_owned());
+            return None;
+        }
+        Some(fix)
+    });
+    Some(Diagnostic {
+        rule: rule.id.clone(),
+        severity: rule.level,
+        message: rule.message.render(&hit.args),
+        range: hit.range,
+        labels: hit.labels,
+        notes,
+        fix,
+    })
+}

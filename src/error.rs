@@ -1,0 +1,34 @@
+//! Failures of the environment (files, arguments, output), as opposed to findings or mistakes in
+//! rule files, which are diagnostics with spans.
+//!
+//! The CLI prints each once as `error: …` and carries on with the other files where it can.
+
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: io::Error },
+
+    #[error(
+        "{}: not valid UTF-8: invalid byte sequence at byte {offset} (line {line}, column {column})",
+        path.display()
+    )]
+    InvalidUtf8 { path: PathBuf, offset: usize, line: usize, column: usize },
+
+    #[error("{}: no such file or directory", path.display())]
+    Missing { path: PathBuf },
+
+    #[error("{pattern}: bad glob pattern: {message}")]
+    Glob { pattern: String, message: String },
+
+    #[error("{path}: cannot walk the directory: {message}")]
+    Walk { path: String, message: String },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("cannot write the output: {0}")]
+    Output(#[source] io::Error),
+}

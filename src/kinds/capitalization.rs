@@ -1,0 +1,376 @@
+//! `capitalization`: the same multi-word proper name capitalized two ways in one document
+//! ("Minsk Group", later "Minsk group"), found with no word list.
+//!
+//! How it matches:
+//! 1. Names are runs of two or more adjacent capitalized words inside a sentence ("Minsk Group",
+//!    "Prime Minister Nikol Pashinyan"), and runs joined by connectors ("Reserve Bank of New
+//!    Zealand"). A run is taken whole: "French President Emmanuel Macron" is one name, so "the
+//!    French president" elsewhere is not compared with it.
+//! 2. Every other place the same words appear in the same order, whatever their case, is an
+//!    occurrence of that name ("the Minsk group had failed").
+//! 3. A word's case only counts where it is informative: not the first word of a sentence, not
+//!    in all capitals, not in a heading (headlines are in title case), not in a quotation the rule
+//!    skips. Two occurrences differ when a word informative in both is capitalized in one and not
+//!    in the other.
+//! 4. The first occurrence establishes the form, unless the other form is used more often; each
+//!    occurrence that differs from it is flagged, with a label on the established one.
+//!
+//! Headings and table cells are never read. "The group" alone is one word of the name, so it is
+//! never compared.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `min-words` | integer, default 2 | the fewest words a name has, connectors included |
+//! | `connectors` | list of words | lowercase words allowed inside a name; default `of`, `the`, `and`, `for`, `on`, `de`, `du`, `des`, `la`, `le`, `von`, `van`, `der`, `al`, `bin`, `da`, `di`, `del` |
+//! | `exceptions` | list of phrases | names that may be written both ways (any case) |
+//!
+//! Placeholders: `{match}` (the occurrence flagged) and `{first}` (the established form). Fix
+//! (unsafe, since either form could be the mistake): recapitalize as the established form.
+//!
+//! ```toml
+//! message = "`{match}` is capitalized differently from `{first}` earlier in the story"
+//! scope = ["paragraph", "list", "quote"]
+//! [capitalization]
+//! exceptions = ['New Year']
+//! ```
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Context, Hit};
+use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::markup::Scope;
+use crate::rule::Compiler;
+
+pub const PLACEHOLDERS: &[&str] = &["match", "first"];
+
+/// Words that begin a capitalized run only because they begin a sentence or a title.
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "but", "and", "or", "in", "on", "at", "for", "of", "to", "by", "with", "from", "as",
+    "after", "before", "while", "when", "since", "if", "so", "yet", "then", "its", "his", "her", "their",
+    "this", "that", "these", "those", "our", "my", "it", "he", "she", "they", "we", "i", "you", "not", "no",
+    "all", "some", "does", "do", "did", "is", "was", "are", "were", "will", "would", "can", "could",
+    "should", "how", "what", "why", "who", "where", "which",
+];
+
+const CONNECTORS: &[&str] = &[
+    "of", "the", "and", "for", "on", "de", "du", "des", "la", "le", "von", "van", "der", "al", "bin", "da",
+    "di", "del",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    min_words: Option<Spanned<usize>>,
+    connectors: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+}
+
+#[derive(Debug)]
+pub struct Capitalization {
+    min_words: usize,
+    connectors: Vec<String>,
+    /// Lowercased words of each exception.
+    exceptions: Vec<Vec<String>>,
+}
+
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Capitalization> {
+    let spec = spanned.get_ref();
+    let min_words = spec.min_words.as_ref().map_or(2, |m| *m.get_ref());
+    if let Some(m) = &spec.min_words {
+        if *m.get_ref() < 2 {
+            cx.error(m.span(), "a name here has at least two words", "must be 2 or more");
+            return None;
+        }
+    }
+    let mut connectors = Vec::new();
+    for word in spec.connectors.iter().flatten() {
+        if word.get_ref().contains(char::is_whitespace) || word.get_ref().starts_with(char::is_uppercase) {
+            cx.error(word.span(), "a connector is one lowercase word", "not a lowercase word");
+        }
+        connectors.push(word.get_ref().clone());
+    }
+    if spec.connectors.is_none() {
+        connectors = CONNECTORS.iter().map(|c| (*c).to_owned()).collect();
+    }
+    let exceptions = spec
+        .exceptions
+        .iter()
+        .map(|e| e.get_ref().split_whitespace().map(str::to_lowercase).collect())
+        .collect();
+    Some(Capitalization { min_words, connectors, exceptions })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Case {
+    /// First letter capital, not all capitals: "Group".
+    Capital,
+    /// First letter lowercase: "group".
+    Lower,
+    /// All capitals, or no letter first: "OSCE", "20".
+    Other,
+}
+
+struct Word {
+    range: Range<usize>,
+    /// Lowercased, without a possessive `'s`.
+    key: String,
+    case: Case,
+    /// Whether its case says something: not sentence-initial, not all capitals.
+    informative: bool,
+    /// Whether it follows the previous word with only whitespace between, in the same block.
+    joined: bool,
+    /// Whether it ends in a possessive `'s`, which ends a name.
+    possessive: bool,
+    /// Whether it is a connector ("of", "van"), whose case varies by convention.
+    connector: bool,
+}
+
+impl Capitalization {
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        let words = self.words(cx);
+        let candidates = self.candidates(&words);
+        // Distinct names, and for each first word the names that start with it.
+        let mut keys: Vec<Vec<&str>> = Vec::new();
+        let mut seen: HashMap<Vec<&str>, ()> = HashMap::new();
+        for range in candidates {
+            let key: Vec<&str> = words[range].iter().map(|w| w.key.as_str()).collect();
+            if !self.exceptions.iter().any(|e| e.iter().map(String::as_str).eq(key.iter().copied()))
+                && seen.insert(key.clone(), ()).is_none()
+            {
+                keys.push(key);
+            }
+        }
+        if keys.is_empty() {
+            return;
+        }
+        let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, key) in keys.iter().enumerate() {
+            by_first.entry(key[0]).or_default().push(k);
+        }
+        let mut occurrences: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+        for i in 0..words.len() {
+            let Some(list) = by_first.get(words[i].key.as_str()) else { continue };
+            for &k in list {
+                let n = keys[k].len();
+                let fits = i + n <= words.len()
+                    && (1..n).all(|j| words[i + j].joined && !words[i + j - 1].possessive)
+                    && (0..n).all(|j| words[i + j].key == keys[k][j]);
+                if fits {
+                    occurrences[k].push(i);
+                }
+            }
+        }
+        let mut flagged: Vec<(usize, usize, usize)> = Vec::new(); // start word, length, established start
+        for (k, starts) in occurrences.iter().enumerate() {
+            let n = keys[k].len();
+            let Some(established) = establish(&words, starts, n) else { continue };
+            for &start in starts {
+                if differs(&words, start, established, n) {
+                    flagged.push((start, n, established));
+                }
+            }
+        }
+        // Keep the longest of overlapping findings: "Reserve bank of New Zealand" over "Reserve bank".
+        flagged.sort_by_key(|&(start, n, _)| (start, std::cmp::Reverse(n)));
+        let mut covered_to = 0;
+        for (start, n, established) in flagged {
+            let range = words[start].range.start..words[start + n - 1].range.end;
+            if range.start < covered_to {
+                continue;
+            }
+            covered_to = range.end;
+            hits.push(self.hit(cx, &words, start, established, n));
+        }
+    }
+
+    fn hit(&self, cx: &Context, words: &[Word], start: usize, established: usize, n: usize) -> Hit {
+        let text = |i: usize| &cx.doc.text[words[i].range.clone()];
+        let phrase = |from: usize| (from..from + n).map(text).collect::<Vec<_>>().join(" ");
+        let range = words[start].range.start..words[start + n - 1].range.end;
+        let first_range = words[established].range.start..words[established + n - 1].range.end;
+        let first = phrase(established);
+        let mut edits = Vec::new();
+        for j in 0..n {
+            let (ours, theirs) = (&words[start + j], &words[established + j]);
+            if ours.informative && theirs.informative && ours.case != theirs.case {
+                let first_char = text(start + j).chars().next().expect("words are not empty");
+                let replacement: String = match theirs.case {
+                    Case::Capital => first_char.to_uppercase().collect(),
+                    _ => first_char.to_lowercase().collect(),
+                };
+                let at = ours.range.start;
+                edits.push(Edit { range: at..at + first_char.len_utf8(), replacement });
+            }
+        }
+        Hit {
+            range,
+            args: vec![("match", phrase(start)), ("first", first.clone())],
+            labels: vec![Label { range: first_range, message: format!("written `{first}` here") }],
+            fix: Some(Fix {
+                title: format!("capitalize as `{first}`"),
+                edits,
+                applicability: Applicability::Unsafe,
+            }),
+        }
+    }
+
+    /// The words of the blocks this kind reads, with their case and whether it is informative.
+    fn words(&self, cx: &Context) -> Vec<Word> {
+        let mut words = Vec::new();
+        for block in cx.blocks().filter(|b| !matches!(b.scope, Scope::Heading | Scope::Table)) {
+            let mut previous_end: Option<usize> = None;
+            for range in cx.seg.words_in(&block.range) {
+                let text = &cx.doc.prose[range.clone()];
+                let initial =
+                    cx.sentence_initial(range) || opens_clause(&cx.doc.prose[block.range.start..range.start]);
+                if !cx.counts(range) {
+                    previous_end = None;
+                    continue;
+                }
+                let case = case_of(text);
+                let joined = previous_end.is_some_and(|end| {
+                    let gap = &cx.doc.prose[end..range.start];
+                    !gap.is_empty() && gap.chars().all(char::is_whitespace)
+                });
+                let key = key_of(text);
+                words.push(Word {
+                    range: range.clone(),
+                    possessive: key.len() < text.len(),
+                    connector: self.connectors.contains(&key),
+                    key,
+                    case,
+                    informative: !initial && case != Case::Other,
+                    joined,
+                });
+                previous_end = Some(range.end);
+            }
+        }
+        words
+    }
+
+    /// Word ranges that are names: maximal capitalized runs without a leading function word
+    /// ("The", "But"), ending at a possessive; runs chained by connectors, and the first run of
+    /// a chain ("Minsk Group" of "Minsk Group of the OSCE"; later runs of a chain, such as
+    /// "Mortgage Brokers" in "National Association of Mortgage Brokers", are not names alone).
+    fn candidates(&self, words: &[Word]) -> Vec<Range<usize>> {
+        let capitalized = |w: &Word| w.case != Case::Lower && w.key.chars().any(char::is_alphabetic);
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            if !capitalized(&words[i]) || FUNCTION_WORDS.contains(&words[i].key.as_str()) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            while i < words.len() && words[i].joined && capitalized(&words[i]) && !words[i - 1].possessive {
+                i += 1;
+            }
+            runs.push(start..i);
+        }
+        let mut out = Vec::new();
+        let push = |range: Range<usize>, out: &mut Vec<Range<usize>>| {
+            let has_name_evidence =
+                words[range.clone()].iter().any(|w| w.informative && w.case == Case::Capital);
+            if range.len() >= self.min_words && has_name_evidence {
+                out.push(range);
+            }
+        };
+        let mut r = 0;
+        while r < runs.len() {
+            let mut end = r;
+            while end + 1 < runs.len() && self.connects(words, runs[end].end, runs[end + 1].start) {
+                end += 1;
+            }
+            push(runs[r].clone(), &mut out);
+            if end > r {
+                push(runs[r].start..runs[end].end, &mut out);
+            }
+            r = end + 1;
+        }
+        out
+    }
+
+    /// Whether the words between two runs are all connectors, joined all the way.
+    fn connects(&self, words: &[Word], from: usize, to: usize) -> bool {
+        to > from
+            && to - from <= 2
+            && (from..=to).all(|j| words[j].joined)
+            && !words[from - 1].possessive
+            && words[from..to].iter().all(|w| w.case == Case::Lower && self.connectors.contains(&w.key))
+    }
+}
+
+/// The occurrence whose form is established: the first informative one, unless the forms that
+/// differ from it are the majority, in which case the first of those.
+fn establish(words: &[Word], starts: &[usize], n: usize) -> Option<usize> {
+    let informative = |s: usize| (s..s + n).any(|j| words[j].informative);
+    let first = *starts.iter().find(|&&s| informative(s))?;
+    let differing: Vec<usize> = starts.iter().copied().filter(|&s| differs(words, s, first, n)).collect();
+    let agreeing = starts.len() - differing.len();
+    Some(if differing.len() > agreeing { differing[0] } else { first })
+}
+
+/// Whether two occurrences are one name capitalized two ways: some word informative in both is
+/// capitalized in both (the name they share: "Minsk"), and another, not a connector, is
+/// capitalized in one only ("Group" / "group"). Without a shared capital, the lowercase one is a
+/// generic reference ("the bankruptcy court" after "U.S. Bankruptcy Court"), which is good style.
+fn differs(words: &[Word], a: usize, b: usize, n: usize) -> bool {
+    let both = |j: usize| (&words[a + j], &words[b + j]);
+    let anchored = (0..n).any(|j| {
+        let (x, y) = both(j);
+        x.informative && y.informative && x.case == Case::Capital && y.case == Case::Capital
+    });
+    anchored
+        && (0..n).any(|j| {
+            let (x, y) = both(j);
+            x.informative && y.informative && !x.connector && x.case != y.case
+        })
+}
+
+/// Whether the text before a word ends with a mark after which a capital says nothing: a dash
+/// (the dateline's "(Reuters) - The"), a colon, an opening bracket or quotation mark.
+fn opens_clause(before: &str) -> bool {
+    before.trim_end().ends_with(['-', '–', '—', ':', '(', '[', '"', '“', '‘'])
+}
+
+fn case_of(word: &str) -> Case {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    match word.chars().next() {
+        Some(c) if c.is_lowercase() => Case::Lower,
+        Some(c) if c.is_uppercase() => {
+            let rest_upper = letters.by_ref().skip(1).all(char::is_uppercase);
+            if rest_upper && word.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+                Case::Other
+            } else {
+                Case::Capital
+            }
+        }
+        _ => Case::Other,
+    }
+}
+
+fn key_of(word: &str) -> String {
+    let stem = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
+    stem.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        assert_eq!(case_of("Group"), Case::Capital);
+        assert_eq!(case_of("group"), Case::Lower);
+        assert_eq!(case_of("OSCE"), Case::Other);
+        assert_eq!(case_of("A"), Case::Capital);
+        assert_eq!(case_of("20"), Case::Other);
+        assert_eq!(key_of("Group’s"), "group");
+    }
+}

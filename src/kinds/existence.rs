@@ -1,0 +1,98 @@
+//! `existence`: flags every occurrence of words or patterns that should not appear.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `tokens` | list of regexes | matched as whole words (a space matches any whitespace) |
+//! | `raw` | list of regexes | matched anywhere, as written |
+//! | `ignore-case` | bool, default false | match regardless of case |
+//! | `exceptions` | list of regexes | whole-word matches that excuse a hit they overlap |
+//!
+//! Placeholders: `{match}`, the text found. No fix: an existence rule says what is wrong, not
+//! what to write instead (use `substitution` for that).
+//!
+//! ```toml
+//! message = "avoid the cliche `{match}`"
+//! [existence]
+//! ignore-case = true
+//! tokens = ['tip of the iceberg', 'perfect storm']
+//! ```
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Context, Hit};
+use crate::pattern::{Mode, Patterns};
+use crate::rule::Compiler;
+
+pub const PLACEHOLDERS: &[&str] = &["match"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    #[serde(default)]
+    tokens: Vec<Spanned<String>>,
+    #[serde(default)]
+    raw: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore_case: bool,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+}
+
+#[derive(Debug)]
+pub struct Existence {
+    tokens: Option<Patterns>,
+    raw: Option<Patterns>,
+    exceptions: Option<Patterns>,
+}
+
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> {
+    let (table, spec) = (spanned.span(), spanned.get_ref());
+    if spec.tokens.is_empty() && spec.raw.is_empty() {
+        cx.error(
+            table.clone(),
+            "this existence rule has no `tokens` and no `raw` patterns, so it can never fire",
+            "here",
+        );
+        return None;
+    }
+    let list = |cx: &mut Compiler, list: &[Spanned<String>], mode| {
+        if list.is_empty() {
+            Some(None)
+        } else {
+            Patterns::compile(cx, list, mode, spec.ignore_case).map(Some)
+        }
+    };
+    let tokens = list(cx, &spec.tokens, Mode::Words);
+    let raw = list(cx, &spec.raw, Mode::Raw);
+    let exceptions = list(cx, &spec.exceptions, Mode::Words);
+    Some(Existence { tokens: tokens?, raw: raw?, exceptions: exceptions? })
+}
+
+impl Existence {
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        for block in cx.blocks() {
+            let text = cx.doc.prose(block.range.clone());
+            let base = block.range.start;
+            let mut found: Vec<_> =
+                self.tokens.iter().chain(&self.raw).flat_map(|p| p.find_iter(text)).collect();
+            if found.is_empty() {
+                continue;
+            }
+            if let Some(exceptions) = &self.exceptions {
+                let excused: Vec<_> = exceptions.find_iter(text).collect();
+                found.retain(|r| !excused.iter().any(|e| e.start < r.end && r.start < e.end));
+            }
+            for range in found {
+                let range = base + range.start..base + range.end;
+                if cx.counts(&range) {
+                    hits.push(Hit {
+                        args: vec![("match", cx.doc.text[range.clone()].to_owned())],
+                        range,
+                        ..Hit::default()
+                    });
+                }
+            }
+        }
+    }
+}

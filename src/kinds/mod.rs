@@ -1,0 +1,151 @@
+//! Rule kinds: what a rule looks for. Each kind is one file with its on-disk `Spec`, a `compile`
+//! step that validates the spec and reports every mistake with its span, and a `check` that
+//! produces [`Hit`]s. The engine turns hits into diagnostics (id, severity, message, fix rules).
+//!
+//! Kinds do no I/O and read no environment; they see one document at a time through a
+//! [`Context`], and must stay linear in its length.
+
+pub mod capitalization;
+pub mod consistency;
+pub mod existence;
+pub mod occurrence;
+pub mod repetition;
+pub mod substitution;
+
+use std::ops::Range;
+
+use crate::diagnostic::{Fix, Label};
+use crate::markup::{Block, Document, ScopeSet};
+use crate::segment::Segments;
+
+/// The kind tables a rule file may hold, in the order the documentation lists them.
+pub const KINDS: [&str; 6] =
+    ["existence", "substitution", "consistency", "repetition", "occurrence", "capitalization"];
+
+/// What a kind sees of a document: its blocks, segments and the rule's scope.
+pub struct Context<'a> {
+    pub doc: &'a Document<'a>,
+    pub seg: &'a Segments,
+    pub scope: ScopeSet,
+    pub skip_quotes: bool,
+}
+
+impl Context<'_> {
+    /// The blocks the rule's scope covers, in document order.
+    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.doc.blocks.iter().filter(|b| self.scope.contains(b.scope))
+    }
+
+    /// Whether a word opens its sentence: nothing but punctuation stands between the start of the
+    /// sentence and the word (`“The` opens one).
+    pub fn sentence_initial(&self, word: &Range<usize>) -> bool {
+        let i = self.seg.sentences.partition_point(|s| s.start <= word.start);
+        let start = i.checked_sub(1).map_or(0, |i| self.seg.sentences[i].start);
+        !self.doc.prose[start..word.start].chars().any(char::is_alphanumeric)
+    }
+
+    /// Whether a match counts for this rule: not inside a quotation the rule skips.
+    pub fn counts(&self, range: &Range<usize>) -> bool {
+        !(self.skip_quotes && self.seg.in_quote(range.start))
+    }
+}
+
+/// One finding of a kind, before the engine gives it a rule id, severity and message.
+#[derive(Clone, Debug, Default)]
+pub struct Hit {
+    pub range: Range<usize>,
+    /// Values for the message template's placeholders.
+    pub args: Vec<(&'static str, String)>,
+    pub labels: Vec<Label>,
+    pub fix: Option<Fix>,
+}
+
+/// A compiled kind.
+#[derive(Debug)]
+pub enum Kind {
+    Existence(existence::Existence),
+    Substitution(substitution::Substitution),
+    Consistency(consistency::Consistency),
+    Repetition(repetition::Repetition),
+    Occurrence(occurrence::Occurrence),
+    Capitalization(capitalization::Capitalization),
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Existence(_) => "existence",
+            Kind::Substitution(_) => "substitution",
+            Kind::Consistency(_) => "consistency",
+            Kind::Repetition(_) => "repetition",
+            Kind::Occurrence(_) => "occurrence",
+            Kind::Capitalization(_) => "capitalization",
+        }
+    }
+
+    /// The placeholders this kind fills in a message template.
+    pub fn placeholders(&self) -> &'static [&'static str] {
+        match self {
+            Kind::Existence(_) => existence::PLACEHOLDERS,
+            Kind::Substitution(_) => substitution::PLACEHOLDERS,
+            Kind::Consistency(_) => consistency::PLACEHOLDERS,
+            Kind::Repetition(_) => repetition::PLACEHOLDERS,
+            Kind::Occurrence(_) => occurrence::PLACEHOLDERS,
+            Kind::Capitalization(_) => capitalization::PLACEHOLDERS,
+        }
+    }
+
+    /// Style kinds leave the text of direct quotations alone; slips (a doubled word, a count)
+    /// are slips wherever they are.
+    pub fn skips_quotes_by_default(&self) -> bool {
+        !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_))
+    }
+
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        match self {
+            Kind::Existence(k) => k.check(cx, hits),
+            Kind::Substitution(k) => k.check(cx, hits),
+            Kind::Consistency(k) => k.check(cx, hits),
+            Kind::Repetition(k) => k.check(cx, hits),
+            Kind::Occurrence(k) => k.check(cx, hits),
+            Kind::Capitalization(k) => k.check(cx, hits),
+        }
+    }
+}
+
+/// Gives `replacement` the case pattern of `written`: all capitals stay all capitals, a capital
+/// first letter stays capital; otherwise the replacement is used as the rule writes it.
+pub fn match_case(written: &str, replacement: &str) -> String {
+    let letters = || written.chars().filter(|c| c.is_alphabetic());
+    let all_caps = letters().count() > 1 && letters().all(char::is_uppercase);
+    if all_caps {
+        return replacement.to_uppercase();
+    }
+    if written.starts_with(char::is_uppercase) {
+        let mut chars = replacement.chars();
+        if let Some(first) = chars.next() {
+            return first.to_uppercase().chain(chars).collect();
+        }
+    }
+    replacement.to_owned()
+}
+
+/// Whether a form from a rule file is literal text (and so can be written back as a fix).
+pub fn is_literal(form: &str) -> bool {
+    !form.contains(['\\', '.', '+', '*', '?', '(', ')', '|', '[', ']', '{', '}', '^', '$'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_writers_case() {
+        assert_eq!(match_case("Azeri", "Azerbaijani"), "Azerbaijani");
+        assert_eq!(match_case("AZERI", "Azerbaijani"), "AZERBAIJANI");
+        assert_eq!(match_case("azeri", "Azerbaijani"), "Azerbaijani");
+        assert_eq!(match_case("Utilize", "use"), "Use");
+        assert_eq!(match_case("utilize", "use"), "use");
+        assert_eq!(match_case("A", "an"), "An");
+    }
+}

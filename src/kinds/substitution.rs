@@ -1,0 +1,138 @@
+//! `substitution`: flags a word or phrase and offers the preferred form as a fix.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `swap` | table: regex → replacement | keys matched as whole words; `$1` in a value is the key's first group |
+//! | `ignore-case` | bool, default false | match regardless of case |
+//! | `nonword` | bool, default false | match keys anywhere, not as whole words |
+//! | `keep-case` | bool, default true | give the replacement the writer's case (`Azeri`→`Azerbaijani`, `AZERI`→`AZERBAIJANI`) |
+//! | `fix` | `"safe"` or `"unsafe"`, default safe | whether the fix may be applied without review |
+//!
+//! Placeholders: `{match}` (the text found) and `{replacement}`. When several keys could match at
+//! one place, the first in the file wins. A match whose replacement is the same text is no hit.
+//!
+//! ```toml
+//! message = "use `{replacement}` rather than `{match}`"
+//! [substitution]
+//! ignore-case = true
+//! swap = { 'Azeri(s?)' = 'Azerbaijani$1', 'cease-fire' = 'ceasefire' }
+//! ```
+
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use toml::Spanned;
+
+use super::{Context, Hit, match_case};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::pattern::{Mode, Patterns};
+use crate::rule::Compiler;
+
+pub const PLACEHOLDERS: &[&str] = &["match", "replacement"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    swap: Spanned<Swap>,
+    #[serde(default)]
+    ignore_case: bool,
+    #[serde(default)]
+    nonword: bool,
+    keep_case: Option<bool>,
+    #[serde(default)]
+    fix: FixSpec,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixSpec {
+    #[default]
+    Safe,
+    Unsafe,
+}
+
+/// The `swap` table, in file order (the order decides which key wins).
+pub struct Swap(Vec<(Spanned<String>, Spanned<String>)>);
+
+impl<'de> Deserialize<'de> for Swap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Swap;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table of pattern = replacement")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Swap, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Swap(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+#[derive(Debug)]
+pub struct Substitution {
+    patterns: Patterns,
+    replacements: Vec<String>,
+    keep_case: bool,
+    applicability: Applicability,
+}
+
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitution> {
+    let spec = spanned.get_ref();
+    let entries = &spec.swap.get_ref().0;
+    if entries.is_empty() {
+        cx.error(spec.swap.span(), "`swap` is empty, so this rule can never fire", "empty table");
+        return None;
+    }
+    let keys: Vec<Spanned<String>> = entries.iter().map(|(k, _)| k.clone()).collect();
+    let mode = if spec.nonword { Mode::Raw } else { Mode::Words };
+    let patterns = Patterns::compile(cx, &keys, mode, spec.ignore_case)?;
+    Some(Substitution {
+        patterns,
+        replacements: entries.iter().map(|(_, v)| v.get_ref().clone()).collect(),
+        keep_case: spec.keep_case.unwrap_or(true),
+        applicability: match spec.fix {
+            FixSpec::Safe => Applicability::Safe,
+            FixSpec::Unsafe => Applicability::Unsafe,
+        },
+    })
+}
+
+impl Substitution {
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        for block in cx.blocks() {
+            let text = cx.doc.prose(block.range.clone());
+            let base = block.range.start;
+            for found in self.patterns.find_iter(text) {
+                let range = base + found.start..base + found.end;
+                if !cx.counts(&range) {
+                    continue;
+                }
+                let written = &text[found];
+                let Some((index, captures)) = self.patterns.which(written) else { continue };
+                let mut replacement = String::new();
+                captures.expand(&self.replacements[index], &mut replacement);
+                if self.keep_case {
+                    replacement = match_case(written, &replacement);
+                }
+                if replacement == written {
+                    continue;
+                }
+                hits.push(Hit {
+                    args: vec![("match", written.to_owned()), ("replacement", replacement.clone())],
+                    fix: Some(Fix {
+                        title: format!("replace with `{replacement}`"),
+                        edits: vec![Edit { range: range.clone(), replacement }],
+                        applicability: self.applicability,
+                    }),
+                    range,
+                    labels: Vec::new(),
+                });
+            }
+        }
+    }
+}

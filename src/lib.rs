@@ -1,0 +1,26 @@
+//! copydesk: an editorial style-and-accuracy linter for news copy.
+//!
+//! The pipeline runs one way, with byte offsets into the original file all the way:
+//! `walk` reads articles → `markup` finds the prose blocks → `segment` finds sentences, words and
+//! quotations → the `engine` runs each rule's kind (`kinds`) → `render` prints the findings.
+//! Rules are TOML files (`rule`, `pack`), compiled once; mistakes in them are problems with spans
+//! (`toml_file`). The core (`markup`, `segment`, `kinds`, `engine`) does no I/O.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod engine;
+pub mod error;
+pub mod examples;
+pub mod fix;
+pub mod kinds;
+pub mod lines;
+pub mod markup;
+pub mod pack;
+pub mod pattern;
+pub mod render;
+pub mod rule;
+pub mod segment;
+pub mod source;
+pub mod template;
+pub mod toml_file;
+pub mod walk;

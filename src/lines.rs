@@ -1,0 +1,92 @@
+//! Line and column numbers derived from byte offsets, the one place that does so.
+//!
+//! Lines end at `\n`; a `\r\n` pair is one break. Columns are 1-based and count Unicode scalar
+//! values from the start of the line. A byte-order mark at the start of the file is not counted:
+//! editors do not show it.
+
+use std::ops::Range;
+
+/// Byte offsets of the start of every line of one text.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    /// Length of a leading byte-order mark (0 or 3).
+    bom: usize,
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut starts = vec![bom];
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts, bom }
+    }
+
+    /// The 0-based index of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+    }
+
+    /// The byte range of a 0-based line, including its line break.
+    pub fn line_range(&self, line: usize, text_len: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line)?;
+        let end = self.starts.get(line + 1).copied().unwrap_or(text_len);
+        Some(start..end)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 1-based line and column of a byte offset (which must be a character boundary).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.max(self.bom).min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Position { line: line + 1, column }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pos(text: &str, offset: usize) -> (usize, usize) {
+        let p = LineIndex::new(text).position(text, offset);
+        (p.line, p.column)
+    }
+
+    #[test]
+    fn counts_lines_and_scalar_columns() {
+        let text = "ab\nc“d”e\n";
+        assert_eq!(pos(text, 0), (1, 1));
+        assert_eq!(pos(text, 3), (2, 1));
+        // `e` follows two three-byte quotation marks but is the fifth character.
+        assert_eq!(pos(text, text.find('e').unwrap()), (2, 5));
+        assert_eq!(pos(text, text.len()), (3, 1));
+    }
+
+    #[test]
+    fn crlf_is_one_break() {
+        let text = "one\r\ntwo\r\nthree";
+        assert_eq!(pos(text, text.find("two").unwrap()), (2, 1));
+        assert_eq!(pos(text, text.find("three").unwrap() + 2), (3, 3));
+        assert_eq!(LineIndex::new(text).line_count(), 3);
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_a_column() {
+        let text = "\u{feff}Azeri";
+        assert_eq!(pos(text, 3), (1, 1));
+        assert_eq!(pos(text, 0), (1, 1));
+        assert_eq!(pos(text, 4), (1, 2));
+    }
+}

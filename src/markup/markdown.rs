@@ -1,0 +1,202 @@
+//! Markdown articles, parsed with pulldown-cmark's offset iterator.
+//!
+//! Prose is headings, paragraphs, list items, block quotes, table cells, emphasis, link text and
+//! image alt text. Fenced and indented code, inline code, raw HTML (comments included), link
+//! destinations and YAML or TOML front matter are not prose and are blanked.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::{ATOM, Block, Document, Scope};
+
+pub(super) fn parse(text: &str) -> Document<'_> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let mut prose: Vec<u8> = text.bytes().map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' }).collect();
+    let mut walker = Walker { blocks: Vec::new(), containers: Vec::new(), open: None };
+    // Depth inside code blocks, HTML blocks and front matter, whose text is never prose.
+    let mut hidden = 0usize;
+    // Depth inside autolinks (`<https://…>`), whose text is a URL.
+    let mut autolinks = 0usize;
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for (event, range) in Parser::new_ext(&text[bom..], options).into_offset_iter() {
+        let range = range.start + bom..range.end + bom;
+        match event {
+            Event::Start(Tag::Paragraph) => walker.open_block(range, None),
+            Event::Start(Tag::Heading { .. }) => walker.open_block(range, Some(Scope::Heading)),
+            Event::Start(Tag::TableCell) => walker.open_block(range, Some(Scope::Table)),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell) => {
+                walker.close_block();
+            }
+            Event::Start(Tag::Item) => walker.enter(Scope::List),
+            Event::Start(Tag::BlockQuote(_)) => walker.enter(Scope::Quote),
+            Event::End(TagEnd::Item | TagEnd::BlockQuote(_)) => walker.leave(),
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+                walker.close_block();
+                hidden += 1;
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                hidden = hidden.saturating_sub(1);
+            }
+            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => {
+                autolinks += 1;
+            }
+            Event::End(TagEnd::Link) if autolinks > 0 => autolinks -= 1,
+            Event::Text(_) if hidden == 0 => {
+                walker.extend(range.clone());
+                if autolinks > 0 {
+                    fill(&mut prose, range, ATOM);
+                } else {
+                    prose[range.clone()].copy_from_slice(&text.as_bytes()[range]);
+                }
+            }
+            Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_)
+                if hidden == 0 =>
+            {
+                walker.extend(range.clone());
+                fill(&mut prose, range, ATOM);
+            }
+            Event::SoftBreak | Event::HardBreak if hidden == 0 => walker.extend(range),
+            _ => {}
+        }
+    }
+    walker.close_block();
+    let prose =
+        String::from_utf8(prose).expect("prose copies whole characters of valid UTF-8 and fills with ASCII");
+    let mut blocks = walker.blocks;
+    blocks.sort_by_key(|b| b.range.start);
+    Document { text, prose: prose.into(), blocks }
+}
+
+/// Overwrites a range with one ASCII byte, keeping line breaks.
+fn fill(prose: &mut [u8], range: Range<usize>, byte: u8) {
+    for b in &mut prose[range] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = byte;
+        }
+    }
+}
+
+struct Walker {
+    blocks: Vec<Block>,
+    /// Enclosing list items and block quotes, innermost last.
+    containers: Vec<Scope>,
+    /// The leaf block being filled: its range so far and its scope.
+    open: Option<Block>,
+}
+
+impl Walker {
+    fn container_scope(&self) -> Scope {
+        self.containers.last().copied().unwrap_or(Scope::Paragraph)
+    }
+
+    fn open_block(&mut self, range: Range<usize>, scope: Option<Scope>) {
+        self.close_block();
+        let scope = scope.unwrap_or_else(|| self.container_scope());
+        // The range grows as prose arrives; an explicit block starts empty at its first byte.
+        self.open = Some(Block { range: range.start..range.start, scope });
+    }
+
+    /// Adds a run of prose to the open block, opening an implicit one for a tight list item.
+    fn extend(&mut self, range: Range<usize>) {
+        let scope = self.container_scope();
+        let block = self.open.get_or_insert(Block { range: range.start..range.start, scope });
+        if block.range.is_empty() {
+            block.range.start = range.start;
+        }
+        block.range.end = block.range.end.max(range.end);
+    }
+
+    fn close_block(&mut self) {
+        if let Some(block) = self.open.take() {
+            if !block.range.is_empty() {
+                self.blocks.push(block);
+            }
+        }
+    }
+
+    fn enter(&mut self, scope: Scope) {
+        self.close_block();
+        self.containers.push(scope);
+    }
+
+    fn leave(&mut self) {
+        self.close_block();
+        self.containers.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str) -> Vec<(String, Scope)> {
+        let doc = parse(text);
+        doc.blocks
+            .iter()
+            .map(|b| (doc.prose[b.range.clone()].split_whitespace().collect::<Vec<_>>().join(" "), b.scope))
+            .collect()
+    }
+
+    #[test]
+    fn keeps_prose_and_blanks_the_rest() {
+        let text = "---\ntitle: Azeri\n---\n# Minsk *Group*\n\nSee [the report](http://x.test/Azeri) and `Azeri`.\n\n```\nAzeri code\n```\n\n    indented code\n\n<div>Azeri html</div>\n\n![Azeri alt](pic.png)\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                ("Minsk Group".to_string(), Scope::Heading),
+                (
+                    "See the report and \u{1a}\u{1a}\u{1a}\u{1a}\u{1a}\u{1a}\u{1a}.".to_string(),
+                    Scope::Paragraph
+                ),
+                ("Azeri alt".to_string(), Scope::Paragraph),
+            ]
+        );
+        let doc = parse(text);
+        assert_eq!(doc.prose.len(), text.len());
+        assert!(!doc.prose.contains("title"));
+        assert!(!doc.prose.contains("x.test"));
+        assert!(!doc.prose.contains("code"));
+        assert!(!doc.prose.contains("html"));
+    }
+
+    #[test]
+    fn scopes_of_lists_quotes_and_tables() {
+        let text =
+            "- tight item\n- another\n\n> quoted para\n\n| Head | Col |\n|---|---|\n| cell one | two |\n";
+        assert_eq!(
+            blocks(text),
+            vec![
+                ("tight item".to_string(), Scope::List),
+                ("another".to_string(), Scope::List),
+                ("quoted para".to_string(), Scope::Quote),
+                ("Head".to_string(), Scope::Table),
+                ("Col".to_string(), Scope::Table),
+                ("cell one".to_string(), Scope::Table),
+                ("two".to_string(), Scope::Table),
+            ]
+        );
+    }
+
+    #[test]
+    fn offsets_survive_crlf_and_byte_order_mark() {
+        let text = "\u{feff}# Title\r\n\r\nAzeri forces.\r\n";
+        let doc = parse(text);
+        let para = &doc.blocks[1];
+        assert_eq!(&text[para.range.clone()], "Azeri forces.");
+    }
+
+    #[test]
+    fn autolink_and_html_comment_are_not_prose() {
+        let text = "Visit <https://azeri.test> now <!-- Azeri note --> ok.\n";
+        let doc = parse(text);
+        assert!(!doc.prose.contains("azeri"));
+        assert!(!doc.prose.contains("Azeri"));
+        assert!(doc.prose.contains("Visit"));
+    }
+}

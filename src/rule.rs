@@ -1,0 +1,247 @@
+//! One rule file: its shape on disk ([`RuleSpec`]), and compiling it into a [`Rule`] with every
+//! mistake reported as a [`Problem`] with a span in the file.
+//!
+//! The id is `<Pack>.<Rule>`, taken from the file's path, never written in the file. Common keys
+//! sit at the top level; the kind is one table (`[substitution]`, `[consistency]` …), whose keys
+//! its module in `kinds/` defines.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Severity;
+use crate::kinds::{self, Kind};
+use crate::markup::{Scope, ScopeSet};
+use crate::template::Template;
+use crate::toml_file::{self, Problem};
+
+/// A rule file as written. Kind tables are listed in `kinds::KINDS` order.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    description: Spanned<String>,
+    rationale: Option<String>,
+    message: Spanned<String>,
+    level: Option<Spanned<String>>,
+    scope: Option<Vec<Spanned<String>>>,
+    link: Option<String>,
+    skip_quotes: Option<bool>,
+    #[serde(default)]
+    example: Vec<Spanned<ExampleSpec>>,
+    existence: Option<Spanned<kinds::existence::Spec>>,
+    substitution: Option<Spanned<kinds::substitution::Spec>>,
+    consistency: Option<Spanned<kinds::consistency::Spec>>,
+    repetition: Option<Spanned<kinds::repetition::Spec>>,
+    occurrence: Option<Spanned<kinds::occurrence::Spec>>,
+    capitalization: Option<Spanned<kinds::capitalization::Spec>>,
+}
+
+/// One `[[example]]` entry: text the rule must flag, text it must pass, and what fixing `bad`
+/// must give.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    pub bad: Option<Spanned<String>>,
+    pub good: Option<Spanned<String>>,
+    pub fixed: Option<Spanned<String>>,
+}
+
+/// A compiled rule, ready to run.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub pack: String,
+    /// Index of the rule's file in the rule set, for reporting problems in it.
+    pub file: usize,
+    pub description: String,
+    pub rationale: Option<String>,
+    pub link: Option<String>,
+    pub level: Severity,
+    pub scope: ScopeSet,
+    pub skip_quotes: bool,
+    pub message: Template,
+    pub examples: Vec<ExampleSpec>,
+    pub kind: Kind,
+}
+
+/// Collects the problems of one file while its parts compile, and maps carets into strings.
+pub struct Compiler<'a> {
+    file: &'a str,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Compiler<'a> {
+    pub fn new(file: &'a str) -> Compiler<'a> {
+        Compiler { file, problems: Vec::new() }
+    }
+
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, label: impl Into<String>) {
+        self.problems.push(Problem::new(span, message, label));
+    }
+
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// An error on bytes `inner` of a string value.
+    pub fn error_in(&mut self, value: &Spanned<String>, inner: Range<usize>, message: impl Into<String>) {
+        let span = toml_file::inner_span(self.file, &value.span(), value.get_ref(), inner);
+        self.problems.push(Problem::new(span, message, "here"));
+    }
+
+    /// The file range of bytes `inner` of a string value.
+    pub fn span_in(&self, value: &Spanned<String>, inner: Range<usize>) -> Range<usize> {
+        toml_file::inner_span(self.file, &value.span(), value.get_ref(), inner)
+    }
+}
+
+/// Where a rule comes from: its pack, its name, and its file's index and text.
+pub struct Origin<'a> {
+    pub pack: &'a str,
+    pub name: &'a str,
+    pub file: usize,
+    pub text: &'a str,
+}
+
+/// Parses and compiles one rule file.
+pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
+    let spec: RuleSpec = toml_file::parse(origin.text)?;
+    let mut cx = Compiler::new(origin.text);
+    let level = match &spec.level {
+        None => Some(Severity::Warning),
+        Some(level) => {
+            let parsed = Severity::parse(level.get_ref());
+            if parsed.is_none() {
+                let mut problem = Problem::new(
+                    level.span(),
+                    format!("unknown level `{}`", level.get_ref()),
+                    "expected `error`, `warning` or `suggestion`",
+                );
+                if let Some(best) = toml_file::closest(level.get_ref(), &["error", "warning", "suggestion"]) {
+                    problem = problem.with_note(format!("help: did you mean `{best}`?"));
+                }
+                cx.push(problem);
+            }
+            parsed
+        }
+    };
+    let scope = match &spec.scope {
+        None => Some(ScopeSet::ALL),
+        Some(list) => {
+            let mut scopes = Vec::new();
+            for name in list {
+                match Scope::parse(name.get_ref()) {
+                    Some(scope) => scopes.push(scope),
+                    None => {
+                        let names = Scope::ALL.map(|s| format!("`{}`", s.as_str())).join(", ");
+                        cx.error(
+                            name.span(),
+                            format!("unknown scope `{}`", name.get_ref()),
+                            format!("expected one of {names}"),
+                        );
+                    }
+                }
+            }
+            if list.is_empty() {
+                cx.error(0..0, "`scope` is empty, so this rule can never fire", "here");
+            }
+            Some(ScopeSet::of(scopes))
+        }
+    };
+    for example in &spec.example {
+        let e = example.get_ref();
+        if e.bad.is_none() && e.good.is_none() {
+            cx.error(example.span(), "an example needs `bad` or `good` text", "empty example");
+        }
+        if let (Some(fixed), None) = (&e.fixed, &e.bad) {
+            cx.error(fixed.span(), "`fixed` needs the `bad` text it fixes", "no `bad` in this example");
+        }
+    }
+    let kind = compile_kind(&spec, &mut cx);
+    let message = kind.as_ref().and_then(|kind| {
+        Template::parse(spec.message.get_ref(), kind.placeholders())
+            .map_err(|errors| {
+                for error in errors {
+                    cx.error_in(&spec.message, error.range, error.message);
+                }
+            })
+            .ok()
+    });
+    match (cx.problems.is_empty(), level, scope, kind, message) {
+        (true, Some(level), Some(scope), Some(kind), Some(message)) => Ok(Rule {
+            id: format!("{}.{}", origin.pack, origin.name),
+            pack: origin.pack.to_owned(),
+            file: origin.file,
+            description: spec.description.into_inner(),
+            rationale: spec.rationale,
+            link: spec.link,
+            level,
+            scope,
+            skip_quotes: spec.skip_quotes.unwrap_or(kind.skips_quotes_by_default()),
+            message,
+            examples: spec.example.into_iter().map(Spanned::into_inner).collect(),
+            kind,
+        }),
+        _ => {
+            let mut problems = cx.problems;
+            problems.sort_by_key(|p| (p.span.start, p.span.end));
+            Err(problems)
+        }
+    }
+}
+
+/// Compiles the one kind table of a rule; none or several is an error.
+fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
+    let present: Vec<(&str, Range<usize>)> = [
+        ("existence", spec.existence.as_ref().map(Spanned::span)),
+        ("substitution", spec.substitution.as_ref().map(Spanned::span)),
+        ("consistency", spec.consistency.as_ref().map(Spanned::span)),
+        ("repetition", spec.repetition.as_ref().map(Spanned::span)),
+        ("occurrence", spec.occurrence.as_ref().map(Spanned::span)),
+        ("capitalization", spec.capitalization.as_ref().map(Spanned::span)),
+    ]
+    .into_iter()
+    .filter_map(|(name, span)| Some((name, span?)))
+    .collect();
+    match present.as_slice() {
+        [] => {
+            let names = kinds::KINDS.map(|k| format!("[{k}]")).join(", ");
+            cx.push(
+                Problem::new(0..0, "this rule has no kind", "add a kind table")
+                    .with_note(format!("a rule names its kind with one table: {names}")),
+            );
+            return None;
+        }
+        [_] => {}
+        [(first, _), rest @ ..] => {
+            for (name, span) in rest {
+                cx.error(
+                    span.clone(),
+                    format!("a rule has one kind, and this one already is `{first}`"),
+                    format!("second kind `{name}`"),
+                );
+            }
+            return None;
+        }
+    }
+    if let Some(s) = &spec.existence {
+        return kinds::existence::compile(s, cx).map(Kind::Existence);
+    }
+    if let Some(s) = &spec.substitution {
+        return kinds::substitution::compile(s, cx).map(Kind::Substitution);
+    }
+    if let Some(s) = &spec.consistency {
+        return kinds::consistency::compile(s, cx).map(Kind::Consistency);
+    }
+    if let Some(s) = &spec.repetition {
+        return kinds::repetition::compile(s, cx).map(Kind::Repetition);
+    }
+    if let Some(s) = &spec.occurrence {
+        return kinds::occurrence::compile(s, cx).map(Kind::Occurrence);
+    }
+    if let Some(s) = &spec.capitalization {
+        return kinds::capitalization::compile(s, cx).map(Kind::Capitalization);
+    }
+    None
+}

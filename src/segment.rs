@@ -1,0 +1,302 @@
+//! Segmentation: sentences, words and direct quotations of a document, computed once and shared
+//! by every rule. All are byte ranges into the original text, in document order.
+//!
+//! Sentences never cross a block. A full stop does not end a sentence after an abbreviation of
+//! the pack's list ("Sept.", "Mr.", "No. 2"), after an initial ("J. Smith"), or inside a number
+//! ("3.5", "$1.2 billion"); after an abbreviation that can close a sentence ("U.S.", "Inc.") it
+//! does only when the next word is a usual sentence opener. Quotations are straight or curly
+//! double quotes; one left open at the end of a paragraph runs to the paragraph's end, the news
+//! convention for a quotation that continues into the next paragraph.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::markup::Document;
+
+/// The words that steer sentence splitting; built from the packs' `pack.toml` files.
+#[derive(Clone, Debug, Default)]
+pub struct Segmenter {
+    /// Never end a sentence ("Mr.", "Sept.").
+    abbreviations: HashSet<String>,
+    /// End a sentence only before a sentence opener ("U.S.", "Inc.").
+    final_abbreviations: HashSet<String>,
+    /// Words that usually open a sentence ("The", "He").
+    openers: HashSet<String>,
+}
+
+/// The sentences, words and quotations of one document.
+#[derive(Clone, Debug, Default)]
+pub struct Segments {
+    pub sentences: Vec<Range<usize>>,
+    pub words: Vec<Range<usize>>,
+    pub quotes: Vec<Range<usize>>,
+}
+
+impl Segments {
+    /// The words inside a range, as a slice of `words`.
+    pub fn words_in(&self, range: &Range<usize>) -> &[Range<usize>] {
+        let first = self.words.partition_point(|w| w.start < range.start);
+        let last = self.words.partition_point(|w| w.end <= range.end);
+        &self.words[first..last.max(first)]
+    }
+
+    /// Whether `offset` lies strictly inside a direct quotation (after its opening mark).
+    pub fn in_quote(&self, offset: usize) -> bool {
+        let i = self.quotes.partition_point(|q| q.end <= offset);
+        self.quotes.get(i).is_some_and(|q| q.start < offset)
+    }
+
+    /// Whether `offset` is the first byte of a sentence.
+    pub fn starts_sentence(&self, offset: usize) -> bool {
+        self.sentences.binary_search_by_key(&offset, |s| s.start).is_ok()
+    }
+}
+
+impl Segmenter {
+    pub fn new<'a>(
+        abbreviations: impl IntoIterator<Item = &'a str>,
+        final_abbreviations: impl IntoIterator<Item = &'a str>,
+        openers: impl IntoIterator<Item = &'a str>,
+    ) -> Segmenter {
+        Segmenter {
+            abbreviations: abbreviations.into_iter().map(str::to_owned).collect(),
+            final_abbreviations: final_abbreviations.into_iter().map(str::to_owned).collect(),
+            openers: openers.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    pub fn segment(&self, doc: &Document) -> Segments {
+        let mut segments = Segments::default();
+        for block in &doc.blocks {
+            let text = doc.prose(block.range.clone());
+            let base = block.range.start;
+            self.sentences(text, base, &mut segments.sentences);
+            words(text, base, &mut segments.words);
+            quotes(text, base, &mut segments.quotes);
+        }
+        segments
+    }
+
+    fn sentences(&self, text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+        let bytes = text.as_bytes();
+        let mut start = skip_space(text, 0);
+        let mut i = start;
+        while i < bytes.len() {
+            let c = text[i..].chars().next().expect("i is a character boundary");
+            i += c.len_utf8();
+            if !matches!(c, '.' | '!' | '?' | '…') {
+                continue;
+            }
+            let stop = i - c.len_utf8();
+            // Run on through further stops and closing quotes or brackets: `said.” Then`.
+            let mut end = i;
+            while let Some(next) = text[end..].chars().next() {
+                if matches!(next, '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']') {
+                    end += next.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let next_start = skip_space(text, end);
+            if next_start == end && end < text.len() {
+                continue; // no space after the stop: "3.5", "U.S.-based"
+            }
+            if next_start < text.len() {
+                let next = text[next_start..].chars().next().expect("not at the end");
+                let opens = next.is_uppercase()
+                    || next.is_ascii_digit()
+                    || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '[');
+                if !opens || (c == '.' && !self.ends_sentence(text, stop, next_start)) {
+                    i = end;
+                    continue;
+                }
+            }
+            out.push(base + start..base + end);
+            start = next_start;
+            i = next_start;
+        }
+        let end = text.trim_end().len();
+        if start < end {
+            out.push(base + start..base + end);
+        }
+    }
+
+    /// Whether the full stop at `stop` ends a sentence, given where the next word starts.
+    fn ends_sentence(&self, text: &str, stop: usize, next_start: usize) -> bool {
+        let word_start = text[..stop].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let word = text[word_start..=stop].trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
+        let letters = &word[..word.len() - 1];
+        let is_dotted = letters.len() > 1
+            && letters
+                .split('.')
+                .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+        if is_dotted || self.final_abbreviations.contains(word) {
+            let next_word: &str = text[next_start..]
+                .trim_start_matches(['"', '“', '‘', '\'', '(', '['])
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            return self.openers.contains(next_word);
+        }
+        let is_initial = letters.chars().count() == 1 && letters.starts_with(char::is_uppercase);
+        !is_initial && !self.abbreviations.contains(word)
+    }
+}
+
+fn skip_space(text: &str, from: usize) -> usize {
+    text[from..].find(|c: char| !c.is_whitespace()).map_or(text.len(), |i| from + i)
+}
+
+/// Words: runs of letters and digits, joined across an apostrophe or hyphen between letters and
+/// across `.` or `,` between digits ("don't", "Nagorno-Karabakh", "30,000", "3.5").
+fn words(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let mut chars = text.char_indices().peekable();
+    let mut current: Option<(usize, usize, char)> = None; // start, end, last char
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            match &mut current {
+                Some((_, end, last)) => {
+                    *end = i + c.len_utf8();
+                    *last = c;
+                }
+                None => current = Some((i, i + c.len_utf8(), c)),
+            }
+            continue;
+        }
+        if let Some((start, end, last)) = current {
+            let joins = chars.peek().is_some_and(|&(_, next)| match c {
+                '\'' | '’' | '-' | '‑' => last.is_alphanumeric() && next.is_alphanumeric(),
+                '.' | ',' => last.is_ascii_digit() && next.is_ascii_digit(),
+                _ => false,
+            });
+            if joins {
+                continue;
+            }
+            out.push(base + start..base + end);
+            current = None;
+        }
+    }
+    if let Some((start, end, _)) = current {
+        out.push(base + start..base + end);
+    }
+}
+
+/// Direct quotations in one block, opening mark to closing mark.
+fn quotes(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let mut open: Option<usize> = None;
+    let mut prev = ' ';
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        match c {
+            '“' if open.is_none() => open = Some(i),
+            '”' => {
+                // A closing mark with no opening one continues a quotation from the last paragraph.
+                out.push(base + open.take().unwrap_or(0)..base + end);
+            }
+            '"' => match open.take() {
+                Some(start) => out.push(base + start..base + end),
+                None => {
+                    let next = text[end..].chars().next();
+                    let closes = !prev.is_whitespace()
+                        && !matches!(prev, '(' | '[' | '—' | '–')
+                        && next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation());
+                    if closes {
+                        out.push(base..base + end);
+                    } else {
+                        open = Some(i);
+                    }
+                }
+            },
+            _ => {}
+        }
+        prev = c;
+    }
+    if let Some(start) = open {
+        out.push(base + start..base + text.trim_end().len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Format;
+
+    fn segmenter() -> Segmenter {
+        Segmenter::new(
+            ["Sept.", "Oct.", "Mr.", "Gov.", "Sen.", "No.", "St."],
+            ["Inc.", "Corp.", "a.m.", "p.m."],
+            ["The", "He", "It"],
+        )
+    }
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let doc = Document::parse(text, Format::Text);
+        segmenter().segment(&doc).sentences.iter().map(|r| &text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn does_not_split_after_news_abbreviations() {
+        assert_eq!(
+            sentences("Armenia says Azerbaijan launched an offensive on Sept. 27. Mr. Aliyev denied it."),
+            vec!["Armenia says Azerbaijan launched an offensive on Sept. 27.", "Mr. Aliyev denied it."]
+        );
+        assert_eq!(
+            sentences("Gov. Jerry Brown and Sen. J. Smith met U.N. officials at 9 a.m. Tuesday."),
+            vec!["Gov. Jerry Brown and Sen. J. Smith met U.N. officials at 9 a.m. Tuesday."]
+        );
+        assert_eq!(
+            sentences("It ranked No. 2 in the U.S. market. Profit was $1.2 billion, up 3.5 percent."),
+            vec!["It ranked No. 2 in the U.S. market.", "Profit was $1.2 billion, up 3.5 percent."]
+        );
+    }
+
+    #[test]
+    fn dotted_abbreviation_ends_a_sentence_before_an_opener() {
+        assert_eq!(
+            sentences("Shares rose in the U.S. The dollar fell. Sales at Acme Inc. It said so."),
+            vec!["Shares rose in the U.S.", "The dollar fell.", "Sales at Acme Inc.", "It said so."]
+        );
+    }
+
+    #[test]
+    fn splits_after_closing_quotes_and_question_marks() {
+        assert_eq!(
+            sentences("“Fierce battles continue,” the ministry said. “Why now?” he asked. Then he left."),
+            vec!["“Fierce battles continue,” the ministry said.", "“Why now?” he asked.", "Then he left."]
+        );
+        assert_eq!(
+            sentences("He said: \"We will win.\" The crowd cheered."),
+            vec!["He said: \"We will win.\"", "The crowd cheered."]
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_wire_copy() {
+        let text = " ANCHORAGE, Alaska  (Reuters) - Exxon Mobil offered \nto pay a $20 million fine on Friday. \nThe company's offer was accompanied by a plan.";
+        assert_eq!(sentences(text).len(), 2);
+    }
+
+    #[test]
+    fn words_keep_apostrophes_hyphens_and_numbers() {
+        let text = "Nagorno-Karabakh's 30,000 people don't pay 3.5 - or more.";
+        let doc = Document::parse(text, Format::Text);
+        let seg = segmenter().segment(&doc);
+        let words: Vec<&str> = seg.words.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            words,
+            vec!["Nagorno-Karabakh's", "30,000", "people", "don't", "pay", "3.5", "or", "more"]
+        );
+    }
+
+    #[test]
+    fn quotations_straight_curly_and_continued() {
+        let text = "“Fierce battles,” it said. He said \"no\" twice.\n\n\"It runs on\n\n\"and ends here,\" she said.";
+        let doc = Document::parse(text, Format::Text);
+        let seg = segmenter().segment(&doc);
+        let quotes: Vec<&str> = seg.quotes.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(quotes, vec!["“Fierce battles,”", "\"no\"", "\"It runs on", "\"and ends here,\""]);
+        let inside = text.find("battles").unwrap();
+        assert!(seg.in_quote(inside));
+        assert!(!seg.in_quote(text.find("it said").unwrap()));
+    }
+}

@@ -1,0 +1,136 @@
+//! Turning the command line's paths into articles: files, directories (recursively, honouring
+//! `.gitignore`), quoted globs (`'drafts/**/*.md'`) and `-` for stdin. Reading and decoding them.
+//!
+//! Directories yield `.md`, `.markdown` and `.txt` files; a file named on the command line or
+//! matched by a glob is read whatever its extension (plain text unless Markdown). The list is
+//! sorted and without duplicates, so output order never depends on the file system.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::source::{Format, Source};
+
+/// Extensions read when walking a directory.
+const ARTICLE_EXTENSIONS: &[&str] = &["md", "markdown", "txt"];
+
+/// How many leading bytes are looked at to tell a binary file.
+const BINARY_SNIFF: usize = 8192;
+
+/// One thing to check.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// What reading an input gave.
+pub enum Article {
+    Text(Source),
+    /// A file with NUL bytes: not an article, skipped with a note.
+    Binary(PathBuf),
+}
+
+/// Expands arguments into inputs; problems (a missing path, a glob matching nothing) are
+/// returned beside the inputs that were found.
+pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let path = Path::new(arg);
+        if path.is_dir() {
+            walk_dir(path, &mut inputs, &mut errors);
+        } else if path.exists() || path.is_symlink() {
+            inputs.push(Input::File(path.to_owned()));
+        } else if arg.contains(['*', '?', '[']) {
+            glob_files(arg, &mut inputs, &mut errors);
+        } else {
+            errors.push(Error::Missing { path: path.to_owned() });
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    (inputs, errors)
+}
+
+fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+    let walker = ignore::WalkBuilder::new(dir).require_git(false).build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                let wanted = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                if is_file && wanted {
+                    inputs.push(Input::File(clean(entry.into_path())));
+                }
+            }
+            Err(err) => {
+                errors.push(Error::Walk { path: dir.display().to_string(), message: err.to_string() })
+            }
+        }
+    }
+}
+
+fn glob_files(pattern: &str, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
+    let paths = match glob::glob(pattern) {
+        Ok(paths) => paths,
+        Err(err) => {
+            errors.push(Error::Glob { pattern: pattern.to_owned(), message: err.to_string() });
+            return;
+        }
+    };
+    let before = inputs.len();
+    for path in paths {
+        match path {
+            Ok(path) if path.is_dir() => walk_dir(&path, inputs, errors),
+            Ok(path) => inputs.push(Input::File(clean(path))),
+            Err(err) => errors.push(Error::Walk { path: pattern.to_owned(), message: err.to_string() }),
+        }
+    }
+    if inputs.len() == before {
+        errors.push(Error::Glob { pattern: pattern.to_owned(), message: "no files match".to_owned() });
+    }
+}
+
+/// Drops a leading `./` so paths print the way users type them.
+fn clean(path: PathBuf) -> PathBuf {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.to_owned(),
+        _ => path,
+    }
+}
+
+/// Reads and decodes one file. Only regular files are read (a FIFO would block forever).
+pub fn read_file(path: &Path) -> Result<Article, Error> {
+    let read_error = |source| Error::Read { path: path.to_owned(), source };
+    let metadata = fs::metadata(path).map_err(read_error)?;
+    if !metadata.is_file() {
+        return Err(Error::Usage(format!("{}: not a regular file", path.display())));
+    }
+    let bytes = fs::read(path).map_err(read_error)?;
+    decode(path.to_owned(), Format::from_path(path), bytes)
+}
+
+/// Reads stdin; `name` gives the path shown and the markup.
+pub fn read_stdin(name: Option<&Path>) -> Result<Article, Error> {
+    let path = name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_owned);
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).map_err(|source| Error::Read { path: path.clone(), source })?;
+    decode(path.clone(), Format::from_path(&path), bytes)
+}
+
+fn decode(path: PathBuf, format: Format, bytes: Vec<u8>) -> Result<Article, Error> {
+    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+        return Ok(Article::Binary(path));
+    }
+    Source::decode(path, format, bytes).map(Article::Text)
+}

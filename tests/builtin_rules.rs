@@ -1,0 +1,105 @@
+//! The meta-test: every built-in rule loads, follows the house style for rule text, and its
+//! examples hold (every `bad` is flagged, every `good` is not, `fixed` is what fixing gives).
+
+use copydesk::engine::RuleSet;
+use copydesk::examples;
+use copydesk::pack;
+use copydesk::source::Format;
+
+fn builtin() -> RuleSet {
+    let (set, problems) = pack::load(pack::builtin(true), false);
+    assert!(problems.is_empty(), "built-in rules have problems: {problems:?}");
+    set
+}
+
+#[test]
+fn every_example_of_every_builtin_rule_holds() {
+    let set = builtin();
+    let mut failures = Vec::new();
+    for rule in &set.rules {
+        for problem in examples::verify(&set, rule) {
+            failures.push(format!("{}: {} {:?}", rule.id, problem.message, problem.notes));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_builtin_rule_is_documented_and_shown_both_ways() {
+    let set = builtin();
+    let mut failures = Vec::new();
+    for rule in &set.rules {
+        let id = &rule.id;
+        if !rule.description.starts_with("Flags ") || !rule.description.ends_with('.') {
+            failures.push(format!("{id}: the description is one sentence starting \"Flags \""));
+        }
+        if rule.rationale.as_deref().is_none_or(|r| r.trim().len() < 40) {
+            failures.push(format!("{id}: needs a rationale that says why an editor cares"));
+        }
+        if !rule.examples.iter().any(|e| e.bad.is_some()) || !rule.examples.iter().any(|e| e.good.is_some()) {
+            failures.push(format!("{id}: needs at least one `bad` and one `good` example"));
+        }
+        let offers_fix = rule.examples.iter().filter_map(|e| e.bad.as_ref()).any(|bad| {
+            set.check_with(bad.get_ref(), Format::Markdown, std::iter::once(rule))
+                .iter()
+                .any(|d| d.fix.is_some())
+        });
+        if offers_fix && !rule.examples.iter().any(|e| e.fixed.is_some()) {
+            failures.push(format!("{id}: fixes its `bad` examples, so one needs a `fixed`"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn messages_follow_the_house_style() {
+    let set = builtin();
+    let mut failures = Vec::new();
+    for rule in &set.rules {
+        for example in rule.examples.iter().filter_map(|e| e.bad.as_ref()) {
+            for d in set.check_with(example.get_ref(), Format::Markdown, std::iter::once(rule)) {
+                let first = d.message.chars().next().unwrap_or(' ');
+                if first.is_uppercase() || d.message.ends_with('.') || d.message.contains('"') {
+                    failures.push(format!("{}: message {:?} should start lowercase, end without a full stop and quote with backticks", rule.id, d.message));
+                }
+                if let Some(fix) = &d.fix {
+                    let first = fix.title.chars().next().unwrap_or(' ');
+                    if first.is_uppercase() || fix.title.ends_with('.') {
+                        failures.push(format!(
+                            "{}: fix title {:?} should be an imperative in lowercase",
+                            rule.id, fix.title
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_seed_article_gets_the_house_style_findings() {
+    let set = builtin();
+    let text = std::fs::read_to_string("fixtures/nagorno-karabakh-2020-10-03.txt").expect("the seed fixture");
+    let found = set.check(&text, Format::Text);
+    let at = |rule: &str| -> Vec<&str> {
+        found.iter().filter(|d| d.rule == rule).map(|d| &text[d.range.clone()]).collect()
+    };
+    assert_eq!(at("News.Azeri"), vec!["Azeri"; 4]);
+    assert_eq!(at("News.InconsistentNameCase"), vec!["Minsk group"]);
+    let minsk = found.iter().find(|d| d.rule == "News.InconsistentNameCase").expect("found above");
+    assert_eq!(&text[minsk.labels[0].range.clone()], "Minsk Group");
+}
+
+#[test]
+fn the_readme_lists_every_builtin_rule() {
+    let set = builtin();
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let missing: Vec<String> = set
+        .rules
+        .iter()
+        .map(|r| format!("| `{}` | {} | {} |", r.id, r.kind.name(), r.level))
+        .filter(|row| !readme.contains(row.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "README's rule table lacks (or has stale) rows: {missing:#?}");
+}

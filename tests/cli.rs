@@ -1,0 +1,323 @@
+//! The command line as users run it: the built binary, its stdout, stderr and exit code.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const SEED: &str = "fixtures/nagorno-karabakh-2020-10-03.txt";
+
+fn copydesk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copydesk")).args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// A fresh directory for one test, under cargo's temporary directory for integration tests.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &[u8]) -> String {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().expect("has a parent")).expect("create parents");
+    fs::write(&path, text).expect("write file");
+    path.to_str().expect("UTF-8 path").to_owned()
+}
+
+#[test]
+fn seed_article_findings_exit_1() {
+    let o = copydesk(&["check", SEED]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("warning[News.Azeri]: use `Azerbaijani`"), "{out}");
+    assert!(
+        out.contains("warning[News.InconsistentNameCase]: `Minsk group` is capitalized differently"),
+        "{out}"
+    );
+    assert!(out.contains("written `Minsk Group` here"), "{out}");
+    assert!(out.contains("= help: replace with `Azerbaijani`"), "{out}");
+    assert!(!out.contains("\x1b["), "no colour when stdout is not a terminal");
+}
+
+#[test]
+fn clean_copy_exits_0_and_says_so() {
+    let dir = scratch("clean");
+    let file = write(&dir, "clean.txt", b"Azerbaijani forces advanced on Saturday, the ministry said.\n");
+    let o = copydesk(&["check", &file]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "Checked 1 file: 0 errors, 0 warnings, 0 suggestions.\n");
+}
+
+#[test]
+fn fail_level_and_level_filter() {
+    let o = copydesk(&["check", "--fail-level", "error", SEED]);
+    assert_eq!(o.status.code(), Some(0), "warnings do not fail at --fail-level error");
+    let o = copydesk(&["check", "--level", "error", "--format", "short", SEED]);
+    assert_eq!(stdout(&o), "", "nothing at error level in the seed");
+    assert_eq!(o.status.code(), Some(0), "hidden findings do not fail the run");
+}
+
+#[test]
+fn short_format_is_one_line_per_finding() {
+    let o = copydesk(&["check", "--format", "short", "--select", "News.Azeri", SEED]);
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert_eq!(
+        lines[0],
+        "fixtures/nagorno-karabakh-2020-10-03.txt:5:70: warning[News.Azeri]: use `Azerbaijani` for the nationality and the state; `Azeri` names the ethnic group"
+    );
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let o = copydesk(&["check", "--format", "json", SEED]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    let diagnostics = v["diagnostics"].as_array().expect("an array");
+    assert!(!diagnostics.is_empty());
+    let starts: Vec<u64> = diagnostics.iter().map(|d| d["start"].as_u64().expect("start")).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "sorted by start");
+    let seed = fs::read(SEED).expect("seed");
+    let azeri = diagnostics.iter().find(|d| d["rule"] == "News.Azeri").expect("an Azeri finding");
+    let (start, end) = (azeri["start"].as_u64().unwrap() as usize, azeri["end"].as_u64().unwrap() as usize);
+    assert_eq!(&seed[start..end], b"Azeri");
+    assert_eq!((azeri["line"].as_u64(), azeri["column"].as_u64()), (Some(5), Some(70)));
+    assert_eq!((azeri["end_line"].as_u64(), azeri["end_column"].as_u64()), (Some(5), Some(75)));
+    assert_eq!(azeri["severity"], "warning");
+    assert_eq!(azeri["path"], SEED);
+    assert_eq!(azeri["fix"]["applicability"], "safe");
+    assert_eq!(azeri["fix"]["edits"][0]["replacement"], "Azerbaijani");
+    let minsk = diagnostics.iter().find(|d| d["rule"] == "News.InconsistentNameCase").expect("Minsk");
+    assert_eq!(minsk["labels"][0]["message"], "written `Minsk Group` here");
+    assert_eq!(minsk["labels"][0]["line"], 15);
+    let summary = &v["summary"];
+    assert_eq!(summary["files"], 1);
+    assert_eq!(
+        summary["warnings"].as_u64().unwrap() as usize,
+        diagnostics.iter().filter(|d| d["severity"] == "warning").count()
+    );
+}
+
+#[test]
+fn json_with_no_findings_is_still_a_document() {
+    let dir = scratch("json-empty");
+    let file = write(&dir, "a.md", b"# Fine\n\nNothing to see.\n");
+    let o = copydesk(&["check", "--format", "json", &file]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn stdin_with_a_markdown_name() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--format", "short", "--stdin-filename", "drafts/story.md", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"# Azeri headline\n\n`Azeri` in code. Azeri forces moved.\n")
+        .expect("write stdin");
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("drafts/story.md:1:3: warning[News.Azeri]"), "{out}");
+    assert!(out.contains("drafts/story.md:3:18: warning[News.Azeri]"), "{out}");
+    assert_eq!(out.lines().count(), 2, "inline code is not prose: {out}");
+}
+
+#[test]
+fn missing_and_undecodable_files_exit_2_and_the_rest_is_checked() {
+    let dir = scratch("bad-input");
+    let bad = write(&dir, "bad.txt", b"Fine text.\nThen \xff\xfe bad bytes.\n");
+    let good = write(&dir, "good.txt", b"Azeri forces moved.\n");
+    let missing = dir.join("nope.txt");
+    let o = copydesk(&["check", "--format", "short", &bad, missing.to_str().unwrap(), &good]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "error: {bad}: not valid UTF-8: invalid byte sequence at byte 16 (line 2, column 6)"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("nope.txt: no such file or directory"), "{err}");
+    assert!(stdout(&o).contains("good.txt:1:1: warning[News.Azeri]"), "the good file is still checked");
+}
+
+#[test]
+fn binary_files_are_skipped_with_a_note() {
+    let dir = scratch("binary");
+    let bin = write(&dir, "photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0");
+    let o = copydesk(&["check", &bin]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("photo.txt: skipped, not a text file"), "{}", stderr(&o));
+}
+
+#[test]
+fn crlf_and_byte_order_mark_keep_lines_and_columns() {
+    let dir = scratch("crlf");
+    let file =
+        write(&dir, "crlf.txt", "\u{feff}Headline\r\n\r\nThe forces were Azeri forces.\r\n".as_bytes());
+    let o = copydesk(&["check", "--format", "short", &file]);
+    assert!(stdout(&o).contains("crlf.txt:3:17: warning[News.Azeri]"), "{}", stdout(&o));
+}
+
+#[test]
+fn broken_user_rules_exit_2_with_a_caret_and_check_nothing() {
+    let o = copydesk(&["check", "--rules", "fixtures/rule-errors/regex", SEED]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "", "nothing is checked");
+    let err = stderr(&o);
+    assert!(err.contains("error: invalid regex: unclosed group"), "{err}");
+    assert!(err.contains("tokens = ['fine', 'broken(group', 'also fine']"), "{err}");
+    assert!(err.contains("error: 3 problems in 3 rule files; nothing was checked"), "{err}");
+}
+
+#[test]
+fn a_newsroom_rule_runs_beside_or_instead_of_the_builtin_pack() {
+    let dir = scratch("own-rules");
+    write(
+        &dir,
+        "rules/Desk/Kyiv.toml",
+        b"description = \"Flags `Kiev`.\"\nmessage = \"write `{replacement}`\"\n[substitution]\nswap = { 'Kiev' = 'Kyiv' }\n[[example]]\nbad = \"in Kiev\"\nfixed = \"in Kyiv\"\n",
+    );
+    let article = write(&dir, "a.txt", b"Azeri troops left Kiev.\n");
+    let rules = dir.join("rules");
+    let o = copydesk(&["check", "--format", "short", "--rules", rules.to_str().unwrap(), &article]);
+    let out = stdout(&o);
+    assert!(out.contains("warning[Desk.Kyiv]: write `Kyiv`"), "{out}");
+    assert!(out.contains("warning[News.Azeri]"), "{out}");
+    let o = copydesk(&[
+        "check",
+        "--format",
+        "short",
+        "--no-default-rules",
+        "--rules",
+        rules.to_str().unwrap(),
+        &article,
+    ]);
+    let out = stdout(&o);
+    assert!(out.contains("Desk.Kyiv") && !out.contains("News.Azeri"), "{out}");
+}
+
+#[test]
+fn select_and_ignore_by_rule_and_pack() {
+    let o = copydesk(&["check", "--format", "short", "--select", "News.InconsistentNameCase", SEED]);
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    let o = copydesk(&["check", "--format", "short", "--ignore", "News", SEED]);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(o.status.code(), Some(0));
+    let o = copydesk(&["check", "--select", "News.Azery", SEED]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "unknown rule or pack `News.Azery` in --select or --ignore (did you mean `News.Azeri`?)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn directories_honour_gitignore_and_globs_expand() {
+    let dir = scratch("walk");
+    write(&dir, ".gitignore", b"ignored/\n");
+    write(&dir, "drafts/a.md", b"Azeri forces.\n");
+    write(&dir, "drafts/b.txt", b"Azeri forces.\n");
+    write(&dir, "drafts/image.png", b"Azeri forces.\n");
+    write(&dir, "ignored/c.md", b"Azeri forces.\n");
+    let root = dir.to_str().unwrap();
+    let o = copydesk(&["check", "--format", "short", root]);
+    let out = stdout(&o);
+    let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
+    assert_eq!(files, vec![format!("{root}/drafts/a.md"), format!("{root}/drafts/b.txt")], "{out}");
+    let pattern = format!("{root}/drafts/*.md");
+    let o = copydesk(&["check", "--format", "short", &pattern]);
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    let o = copydesk(&["check", &format!("{root}/nothing/*.md")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no files match"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_and_explain() {
+    let o = copydesk(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let azeri = out.lines().find(|l| l.starts_with("News.Azeri ")).expect("listed");
+    assert!(
+        azeri.contains("substitution") && azeri.contains("warning") && azeri.contains("Flags `Azeri`"),
+        "{azeri}"
+    );
+    let o = copydesk(&["explain", "News.Azeri"]);
+    let out = stdout(&o);
+    assert!(out.starts_with("News.Azeri (substitution, warning)\n"), "{out}");
+    assert!(out.contains("Why: Reuters and AP style"), "{out}");
+    assert!(out.contains("  bad    Nagorno-Karabakh said Azeri forces"), "{out}");
+    let o = copydesk(&["explain", "News.Azery"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `News.Azeri`?"), "{}", stderr(&o));
+}
+
+#[test]
+fn test_rules_reports_failing_examples() {
+    let o = copydesk(&["test-rules"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("examples: all pass"), "{}", stdout(&o));
+    let o = copydesk(&["test-rules", "fixtures/rule-errors/examples"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("tested 1 rules with 2 examples: 1 rules failed"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("this `good` example is flagged"), "{}", stderr(&o));
+    let o = copydesk(&["test-rules", "fixtures/rule-errors/regex"]);
+    assert_eq!(o.status.code(), Some(2), "a rule that does not load is a load error");
+}
+
+#[test]
+fn colour_on_request_only() {
+    let o = copydesk(&["check", "--color", "always", SEED]);
+    assert!(stdout(&o).contains("\x1b["), "ANSI colour when asked for");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = copydesk(&["check", "--format", "xml", SEED]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = copydesk(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = scratch("pipe");
+    let body = "The the forces moved. ".repeat(20_000);
+    let file = write(&dir, "long.txt", body.as_bytes());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--format", "short", &file])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().expect("stdout").read_exact(&mut first).expect("some output");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    assert_ne!(o.status.code(), Some(101), "no panic");
+    assert_eq!(stderr(&o), "", "nothing on stderr");
+}
