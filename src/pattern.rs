@@ -123,6 +123,30 @@ impl Patterns {
     }
 }
 
+/// Whole-word patterns that excuse a match they overlap ("Chicken Kiev" excuses "Kiev").
+#[derive(Debug, Default)]
+pub struct Exceptions(Option<Patterns>);
+
+impl Exceptions {
+    pub fn compile(cx: &mut Compiler, list: &[Spanned<String>], ignore_case: bool) -> Option<Exceptions> {
+        if list.is_empty() {
+            return Some(Exceptions(None));
+        }
+        Patterns::compile(cx, list, Mode::Words, ignore_case).map(|p| Exceptions(Some(p)))
+    }
+
+    /// Drops the ranges of `found` (matches in `text`) that an exception overlaps. The
+    /// exceptions are only searched for when something was found.
+    pub fn retain_unexcused(&self, text: &str, found: &mut Vec<Range<usize>>) {
+        let Some(patterns) = &self.0 else { return };
+        if found.is_empty() {
+            return;
+        }
+        let excused: Vec<Range<usize>> = patterns.find_iter(text).collect();
+        found.retain(|r| !excused.iter().any(|e| e.start < r.end && r.start < e.end));
+    }
+}
+
 fn build(pattern: &str, ignore_case: bool) -> Result<Regex, String> {
     RegexBuilder::new(pattern).case_insensitive(ignore_case).size_limit(SIZE_LIMIT).build().map_err(|e| {
         match e {
@@ -182,7 +206,7 @@ fn validate(
         other => vec![other],
     };
     let edges: Vec<(bool, bool)> =
-        branches.iter().map(|b| (edge_is_word(b, true), edge_is_word(b, false))).collect();
+        branches.iter().map(|b| (edge_is_word(source, b, true), edge_is_word(source, b, false))).collect();
     if edges.windows(2).all(|w| w[0] == w[1]) {
         let (starts, ends) = edges[0];
         return Some(vec![(widen_spaces(source), starts, ends)]);
@@ -200,24 +224,38 @@ fn validate(
 }
 
 /// Whether the first (or last) thing a pattern matches can be a word character.
-fn edge_is_word(ast: &Ast, first: bool) -> bool {
+fn edge_is_word(source: &str, ast: &Ast, first: bool) -> bool {
     match ast {
         Ast::Literal(lit) => lit.c.is_alphanumeric() || lit.c == '_',
         // An unescaped `.` at an edge is nearly always meant as a full stop ("U.S."); the check on
         // the characters around a match still keeps it off the middle of a word.
         Ast::Dot(_) => false,
-        Ast::ClassUnicode(_) | Ast::ClassBracketed(_) => true,
+        Ast::ClassUnicode(_) => true,
+        Ast::ClassBracketed(class) => class_has_word(&source[class.span.start.offset..class.span.end.offset]),
         Ast::ClassPerl(class) => !class.negated && class.kind != ast::ClassPerlKind::Space,
-        Ast::Group(group) => edge_is_word(&group.ast, first),
-        Ast::Repetition(rep) => edge_is_word(&rep.ast, first),
-        Ast::Alternation(alt) => alt.asts.iter().any(|a| edge_is_word(a, first)),
+        Ast::Group(group) => edge_is_word(source, &group.ast, first),
+        Ast::Repetition(rep) => edge_is_word(source, &rep.ast, first),
+        Ast::Alternation(alt) => alt.asts.iter().any(|a| edge_is_word(source, a, first)),
         Ast::Concat(concat) => {
             let mut parts = concat.asts.iter().filter(|a| !matches!(a, Ast::Flags(_) | Ast::Empty(_)));
             let edge = if first { parts.next() } else { parts.next_back() };
-            edge.is_some_and(|a| edge_is_word(a, first))
+            edge.is_some_and(|a| edge_is_word(source, a, first))
         }
         Ast::Empty(_) | Ast::Flags(_) | Ast::Assertion(_) => false,
     }
+}
+
+/// Whether a bracketed class (`[“”]`, `[a-z]`) can match a letter, digit or underscore.
+fn class_has_word(class: &str) -> bool {
+    let Ok(hir) = regex_syntax::Parser::new().parse(class) else { return true };
+    let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) = hir.kind() else {
+        return true;
+    };
+    class.ranges().iter().any(|r| {
+        let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+        end - start > 4096
+            || (start..=end).filter_map(char::from_u32).any(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 /// Replaces each run of literal spaces outside a character class with `\s+`.
@@ -242,10 +280,17 @@ fn widen_spaces(pattern: &str) -> String {
                 out.push(c);
             }
             ' ' if in_class == 0 => {
+                let mut run = 1;
                 while chars.peek() == Some(&' ') {
                     chars.next();
+                    run += 1;
                 }
-                out.push_str(r"\s+");
+                // A space the writer quantifies (` +`, ` ?`, ` {2}`) is left as written.
+                if chars.peek().is_some_and(|c| matches!(c, '+' | '*' | '?' | '{')) {
+                    out.extend(std::iter::repeat_n(' ', run));
+                } else {
+                    out.push_str(r"\s+");
+                }
             }
             _ => out.push(c),
         }
@@ -288,11 +333,15 @@ mod tests {
         );
         assert_eq!(matches(&[r"\$\d+ billion"], Mode::Words, "a $12 billion deal"), vec!["$12 billion"]);
         assert_eq!(matches(&["rich"], Mode::Words, "Zürich is rich"), vec!["rich"]);
+        assert_eq!(matches(&["[“”]"], Mode::Words, "“Yes,” he said"), vec!["“", "”"]);
+        assert_eq!(matches(&["[a-c]at"], Mode::Words, "bat acat"), vec!["bat"]);
     }
 
     #[test]
     fn spaces_match_line_breaks() {
         assert_eq!(matches(&["per cent"], Mode::Words, "5 per\ncent"), vec!["per\ncent"]);
+        assert_eq!(matches(&[r"\w +,"], Mode::Raw, "a  , b"), vec!["a  ,"]);
+        assert_eq!(widen_spaces("a b [ ] c  ?"), r"a\s+b\s+[ ]\s+c  ?");
     }
 
     #[test]

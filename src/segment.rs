@@ -45,11 +45,6 @@ impl Segments {
         let i = self.quotes.partition_point(|q| q.end <= offset);
         self.quotes.get(i).is_some_and(|q| q.start < offset)
     }
-
-    /// Whether `offset` is the first byte of a sentence.
-    pub fn starts_sentence(&self, offset: usize) -> bool {
-        self.sentences.binary_search_by_key(&offset, |s| s.start).is_ok()
-    }
 }
 
 impl Segmenter {
@@ -123,7 +118,13 @@ impl Segmenter {
 
     /// Whether the full stop at `stop` ends a sentence, given where the next word starts.
     fn ends_sentence(&self, text: &str, stop: usize, next_start: usize) -> bool {
-        let word_start = text[..stop].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        // Abbreviations are short: look back a bounded distance, so a long run of text without
+        // spaces stays linear.
+        let mut window = stop.saturating_sub(32);
+        while !text.is_char_boundary(window) {
+            window -= 1;
+        }
+        let word_start = text[window..stop].rfind(char::is_whitespace).map_or(window, |i| window + i + 1);
         let word = text[word_start..=stop].trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         let letters = &word[..word.len() - 1];
         let is_dotted = letters.len() > 1

@@ -59,7 +59,9 @@ fn messages_follow_the_house_style() {
         for example in rule.examples.iter().filter_map(|e| e.bad.as_ref()) {
             for d in set.check_with(example.get_ref(), Format::Markdown, std::iter::once(rule)) {
                 let first = d.message.chars().next().unwrap_or(' ');
-                if first.is_uppercase() || d.message.ends_with('.') || d.message.contains('"') {
+                // Outside backticks, that is: the text quoted may itself be a quotation mark.
+                let unquoted: String = d.message.split('`').step_by(2).collect();
+                if first.is_uppercase() || d.message.ends_with('.') || unquoted.contains(['"', '“']) {
                     failures.push(format!("{}: message {:?} should start lowercase, end without a full stop and quote with backticks", rule.id, d.message));
                 }
                 if let Some(fix) = &d.fix {

@@ -11,11 +11,15 @@
 //! | `[[consistency.group]]` | array of tables | one group of variants |
 //! | `group.forms` | list of regexes | the variants, matched as whole words |
 //! | `group.prefer` | string, optional | the form to keep; one of `forms` |
+//! | `group.names` | list of strings, optional | what to call each form in messages ("curly quotation marks") |
 //! | `ignore-case` | bool, default true | a form matches whatever its case |
-//! | `skip-names` | bool, default false | ignore uses capitalized inside a sentence, which are names ("Defense Department" in a story that writes "defence") |
+//! | `exceptions` | list of regexes | whole-word matches that excuse a use they overlap ("US$" is not "US") |
+//! | `skip-names` | bool, default false | ignore uses capitalized inside a sentence or in capitals, which are names or subheads ("Defense Department" in a story that writes "defence") |
 //!
-//! Placeholders: `{match}` (the text flagged) and `{other}` (the winning form as first written).
-//! Fix: when the winning form is literal text, replace with it, in the writer's case (safe).
+//! Placeholders: `{match}` (the text flagged) and `{other}` (the winning form as first written);
+//! `{form}` and `{other-form}` are the names of the two forms where the group gives `names`, and
+//! the same as `{match}` and `{other}` in backticks otherwise.
+//! Fix: when both forms are literal text, replace with the winning one, in the writer's case (safe).
 //!
 //! ```toml
 //! message = "`{match}` here, but `{other}` elsewhere in the story"
@@ -31,11 +35,10 @@ use toml::Spanned;
 
 use super::{Context, Hit, is_literal, match_case};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
-use crate::markup::Scope;
-use crate::pattern::{Mode, Patterns};
+use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
-pub const PLACEHOLDERS: &[&str] = &["match", "other"];
+pub const PLACEHOLDERS: &[&str] = &["match", "other", "form", "other-form"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -44,6 +47,8 @@ pub struct Spec {
     ignore_case: Option<bool>,
     #[serde(default)]
     skip_names: bool,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -51,12 +56,14 @@ pub struct Spec {
 pub struct GroupSpec {
     forms: Vec<Spanned<String>>,
     prefer: Option<Spanned<String>>,
+    names: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Debug)]
 struct Group {
     forms: Vec<String>,
     prefer: Option<usize>,
+    names: Option<Vec<String>>,
 }
 
 #[derive(Debug)]
@@ -66,6 +73,7 @@ pub struct Consistency {
     /// For each pattern, its group and its form's index in the group.
     owners: Vec<(usize, usize)>,
     skip_names: bool,
+    exceptions: Exceptions,
 }
 
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency> {
@@ -107,17 +115,32 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
                 index
             }
         };
+        let names = group.get_ref().names.as_ref().map(|names| {
+            if names.get_ref().len() != forms.len() {
+                cx.error(names.span(), "give one name for each form", format!("{} forms", forms.len()));
+                ok = false;
+            }
+            names.get_ref().clone()
+        });
         for (f, form) in forms.iter().enumerate() {
             all.push(form.clone());
             owners.push((g, f));
         }
-        groups.push(Group { forms: forms.iter().map(|f| f.get_ref().clone()).collect(), prefer });
+        groups.push(Group { forms: forms.iter().map(|f| f.get_ref().clone()).collect(), prefer, names });
     }
-    let patterns = Patterns::compile(cx, &all, Mode::Words, spec.ignore_case.unwrap_or(true));
+    let ignore_case = spec.ignore_case.unwrap_or(true);
+    let patterns = Patterns::compile(cx, &all, Mode::Words, ignore_case);
+    let exceptions = Exceptions::compile(cx, &spec.exceptions, ignore_case);
     if !ok {
         return None;
     }
-    Some(Consistency { patterns: patterns?, groups, owners, skip_names: spec.skip_names })
+    Some(Consistency {
+        patterns: patterns?,
+        groups,
+        owners,
+        skip_names: spec.skip_names,
+        exceptions: exceptions?,
+    })
 }
 
 struct Use {
@@ -132,13 +155,11 @@ impl Consistency {
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
-            for found in self.patterns.find_iter(text) {
+            let mut matches: Vec<_> = self.patterns.find_iter(text).collect();
+            self.exceptions.retain_unexcused(text, &mut matches);
+            for found in matches {
                 let range = base + found.start..base + found.end;
-                let name_like = self.skip_names
-                    && block.scope != Scope::Heading
-                    && text[found.clone()].starts_with(char::is_uppercase)
-                    && !cx.seg.starts_sentence(range.start);
-                if name_like || !cx.counts(&range) {
+                if (self.skip_names && cx.looks_like_name(block, &range)) || !cx.counts(&range) {
                     continue;
                 }
                 let Some((pattern, _)) = self.patterns.which(&text[found]) else { continue };
@@ -164,9 +185,14 @@ impl Consistency {
             });
             let winner_range = first[winner].expect("the winner is used").clone();
             let other = cx.doc.text[winner_range.clone()].to_owned();
+            let name = |form: usize, text: &str| {
+                group.names.as_ref().map_or_else(|| format!("`{text}`"), |names| names[form].clone())
+            };
+            let other_form = name(winner, &other);
             for u in uses.iter().filter(|u| u.group == g && u.form != winner) {
                 let written = &cx.doc.text[u.range.clone()];
-                let fix = is_literal(&group.forms[winner]).then(|| {
+                let literal = is_literal(&group.forms[winner]) && is_literal(&group.forms[u.form]);
+                let fix = literal.then(|| {
                     let replacement = match_case(written, &group.forms[winner]);
                     Fix {
                         title: format!("replace with `{replacement}`"),
@@ -174,15 +200,15 @@ impl Consistency {
                         applicability: Applicability::Safe,
                     }
                 });
-                hits.push(Hit {
-                    range: u.range.clone(),
-                    args: vec![("match", written.to_owned()), ("other", other.clone())],
-                    labels: vec![Label {
-                        range: winner_range.clone(),
-                        message: format!("`{other}` is used here"),
-                    }],
-                    fix,
-                });
+                let args = vec![
+                    ("match", written.to_owned()),
+                    ("other", other.clone()),
+                    ("form", name(u.form, written)),
+                    ("other-form", other_form.clone()),
+                ];
+                let labels =
+                    vec![Label { range: winner_range.clone(), message: format!("{other_form} used here") }];
+                hits.push(Hit { range: u.range.clone(), args, labels, fix });
             }
         }
     }

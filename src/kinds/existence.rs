@@ -21,7 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Context, Hit};
-use crate::pattern::{Mode, Patterns};
+use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match"];
@@ -43,7 +43,7 @@ pub struct Spec {
 pub struct Existence {
     tokens: Option<Patterns>,
     raw: Option<Patterns>,
-    exceptions: Option<Patterns>,
+    exceptions: Exceptions,
 }
 
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> {
@@ -65,7 +65,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> 
     };
     let tokens = list(cx, &spec.tokens, Mode::Words);
     let raw = list(cx, &spec.raw, Mode::Raw);
-    let exceptions = list(cx, &spec.exceptions, Mode::Words);
+    let exceptions = Exceptions::compile(cx, &spec.exceptions, spec.ignore_case);
     Some(Existence { tokens: tokens?, raw: raw?, exceptions: exceptions? })
 }
 
@@ -76,13 +76,7 @@ impl Existence {
             let base = block.range.start;
             let mut found: Vec<_> =
                 self.tokens.iter().chain(&self.raw).flat_map(|p| p.find_iter(text)).collect();
-            if found.is_empty() {
-                continue;
-            }
-            if let Some(exceptions) = &self.exceptions {
-                let excused: Vec<_> = exceptions.find_iter(text).collect();
-                found.retain(|r| !excused.iter().any(|e| e.start < r.end && r.start < e.end));
-            }
+            self.exceptions.retain_unexcused(text, &mut found);
             for range in found {
                 let range = base + range.start..base + range.end;
                 if cx.counts(&range) {

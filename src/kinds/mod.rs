@@ -15,7 +15,7 @@ pub mod substitution;
 use std::ops::Range;
 
 use crate::diagnostic::{Fix, Label};
-use crate::markup::{Block, Document, ScopeSet};
+use crate::markup::{Block, Document, Scope, ScopeSet};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
@@ -41,7 +41,20 @@ impl Context<'_> {
     pub fn sentence_initial(&self, word: &Range<usize>) -> bool {
         let i = self.seg.sentences.partition_point(|s| s.start <= word.start);
         let start = i.checked_sub(1).map_or(0, |i| self.seg.sentences[i].start);
-        !self.doc.prose[start..word.start].chars().any(char::is_alphanumeric)
+        // The word before, if it is in the same sentence, opens it instead.
+        let w = self.seg.words.partition_point(|w| w.start < word.start);
+        w.checked_sub(1).is_none_or(|w| self.seg.words[w].start < start)
+    }
+
+    /// Whether a match reads as a name rather than a word: capitalized inside a sentence
+    /// ("Millenium Technology", "the Defense Department"), or in capitals ("LABOUR REFORM"). In
+    /// a heading every word is capitalized, so there nothing reads as a name.
+    pub fn looks_like_name(&self, block: &Block, range: &Range<usize>) -> bool {
+        let text = &self.doc.prose[range.clone()];
+        let letters = || text.chars().filter(|c| c.is_alphabetic());
+        let in_capitals = letters().count() > 1 && letters().all(char::is_uppercase);
+        let capitalized = text.starts_with(char::is_uppercase) && !self.sentence_initial(range);
+        block.scope != Scope::Heading && (in_capitals || capitalized)
     }
 
     /// Whether a match counts for this rule: not inside a quotation the rule skips.

@@ -7,6 +7,8 @@
 //! | `nonword` | bool, default false | match keys anywhere, not as whole words |
 //! | `keep-case` | bool, default true | give the replacement the writer's case (`Azeri`→`Azerbaijani`, `AZERI`→`AZERBAIJANI`) |
 //! | `fix` | `"safe"` or `"unsafe"`, default safe | whether the fix may be applied without review |
+//! | `exceptions` | list of regexes | whole-word matches that excuse a hit they overlap ("Chicken Kiev") |
+//! | `skip-names` | bool, default false | ignore matches capitalized inside a sentence or in capitals, which are names ("Millenium Technology") |
 //!
 //! Placeholders: `{match}` (the text found) and `{replacement}`. When several keys could match at
 //! one place, the first in the file wins. A match whose replacement is the same text is no hit.
@@ -24,7 +26,7 @@ use toml::Spanned;
 
 use super::{Context, Hit, match_case};
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::pattern::{Mode, Patterns};
+use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match", "replacement"];
@@ -40,6 +42,10 @@ pub struct Spec {
     keep_case: Option<bool>,
     #[serde(default)]
     fix: FixSpec,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+    #[serde(default)]
+    skip_names: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -79,6 +85,8 @@ pub struct Substitution {
     replacements: Vec<String>,
     keep_case: bool,
     applicability: Applicability,
+    exceptions: Exceptions,
+    skip_names: bool,
 }
 
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitution> {
@@ -90,9 +98,12 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitutio
     }
     let keys: Vec<Spanned<String>> = entries.iter().map(|(k, _)| k.clone()).collect();
     let mode = if spec.nonword { Mode::Raw } else { Mode::Words };
-    let patterns = Patterns::compile(cx, &keys, mode, spec.ignore_case)?;
+    let patterns = Patterns::compile(cx, &keys, mode, spec.ignore_case);
+    let exceptions = Exceptions::compile(cx, &spec.exceptions, spec.ignore_case);
     Some(Substitution {
-        patterns,
+        patterns: patterns?,
+        exceptions: exceptions?,
+        skip_names: spec.skip_names,
         replacements: entries.iter().map(|(_, v)| v.get_ref().clone()).collect(),
         keep_case: spec.keep_case.unwrap_or(true),
         applicability: match spec.fix {
@@ -107,9 +118,11 @@ impl Substitution {
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
-            for found in self.patterns.find_iter(text) {
+            let mut matches: Vec<_> = self.patterns.find_iter(text).collect();
+            self.exceptions.retain_unexcused(text, &mut matches);
+            for found in matches {
                 let range = base + found.start..base + found.end;
-                if !cx.counts(&range) {
+                if !cx.counts(&range) || (self.skip_names && cx.looks_like_name(block, &range)) {
                     continue;
                 }
                 let written = &text[found];
