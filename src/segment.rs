@@ -98,9 +98,13 @@ impl Segmenter {
             }
             if next_start < text.len() {
                 let next = text[next_start..].chars().next().expect("not at the end");
-                let opens = next.is_uppercase()
+                // The next sentence's first letter decides: a quotation mark or bracket may come
+                // first (`“We`), but a lowercase letter means the sentence goes on (`? " said`).
+                let first_letter = text[next_start..].chars().take(8).find(|c| c.is_alphanumeric());
+                let opens = (next.is_uppercase()
                     || next.is_ascii_digit()
-                    || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '[');
+                    || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '['))
+                    && !first_letter.is_some_and(char::is_lowercase);
                 if !opens || (c == '.' && !self.ends_sentence(text, stop, next_start)) {
                     i = end;
                     continue;
@@ -275,6 +279,47 @@ mod tests {
     fn hard_wrapped_wire_copy() {
         let text = " ANCHORAGE, Alaska  (Reuters) - Exxon Mobil offered \nto pay a $20 million fine on Friday. \nThe company's offer was accompanied by a plan.";
         assert_eq!(sentences(text).len(), 2);
+    }
+
+    /// Real wire sentences: Wikinews (CC BY 2.5, by Wikinews contributors), documents 80174,
+    /// 106849 and 45206; and the seed Reuters story.
+    #[test]
+    fn real_wire_sentences() {
+        assert_eq!(
+            sentences(
+                "\"This is America? \" said Democratic Senator for Vermont, Patrick J. Leahy. In 2006, the U.S. \
+                 Military Commissions Act limited the rights of detainees at Guantanamo Bay, the U.S. run \
+                 dentention facility in Cuba. The act also included smaller U.S. prisons around the globe."
+            ),
+            vec![
+                "\"This is America? \" said Democratic Senator for Vermont, Patrick J. Leahy.",
+                "In 2006, the U.S. Military Commissions Act limited the rights of detainees at Guantanamo Bay, \
+                 the U.S. run dentention facility in Cuba.",
+                "The act also included smaller U.S. prisons around the globe.",
+            ]
+        );
+        assert_eq!(
+            sentences(
+                "The defendant, Ohio-based company Owens Illinois, Inc., had sought a trial in a Spanish court. \
+                 In a May 2 earnings call, Owens-Illinois Chief Financial Officer Edward C. White addressed \
+                 asbestos-related expenses. Payments were $40.2 million, down slightly from $41.0 million."
+            )
+            .len(),
+            3
+        );
+        assert_eq!(
+            sentences("The increase of US$1 will raise the rate to US$ 6.15. Easley said that the new law will help."),
+            vec!["The increase of US$1 will raise the rate to US$ 6.15.", "Easley said that the new law will help."]
+        );
+        assert_eq!(
+            sentences(
+                "“The president of Azerbaijan placed the entire responsibility on the leadership of Armenia,” \
+                 Aliyev’s press service said. Armenia says it was Azerbaijan that reopened the conflict by \
+                 launching a major offensive on Sept. 27."
+            )
+            .len(),
+            2
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn articles() -> Vec<PathBuf> {
         .map(|e| e.expect("readable").path())
         .filter(|p| p.is_file())
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("txt" | "md")))
-        .filter(|p| !p.to_string_lossy().contains(".fixed."))
+        .filter(|p| !p.to_string_lossy().contains(".fixed.") && !p.ends_with("README.md"))
         .collect();
     paths.sort();
     paths
