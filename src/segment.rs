@@ -308,8 +308,13 @@ mod tests {
             3
         );
         assert_eq!(
-            sentences("The increase of US$1 will raise the rate to US$ 6.15. Easley said that the new law will help."),
-            vec!["The increase of US$1 will raise the rate to US$ 6.15.", "Easley said that the new law will help."]
+            sentences(
+                "The increase of US$1 will raise the rate to US$ 6.15. Easley said that the new law will help."
+            ),
+            vec![
+                "The increase of US$1 will raise the rate to US$ 6.15.",
+                "Easley said that the new law will help."
+            ]
         );
         assert_eq!(
             sentences(

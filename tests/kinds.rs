@@ -1,0 +1,174 @@
+//! Each rule kind on small documents, through the public engine: what is flagged, where, with
+//! which message, labels and fix. Rules are written inline as a newsroom would write them.
+
+use copydesk::diagnostic::Diagnostic;
+use copydesk::engine::RuleSet;
+use copydesk::fix;
+use copydesk::pack::{self, RuleFile};
+use copydesk::source::Format;
+
+fn rules(files: &[(&str, &str)]) -> RuleSet {
+    let mut all = pack::builtin(false);
+    for (name, text) in files {
+        let (pack, rule) = name.split_once('.').expect("Pack.Rule");
+        all.push(RuleFile {
+            path: format!("test/{pack}/{rule}.toml"),
+            pack: pack.to_owned(),
+            name: rule.to_owned(),
+            text: (*text).to_owned(),
+            builtin: false,
+        });
+    }
+    let (set, problems) = pack::load(all, true);
+    assert!(problems.is_empty(), "{problems:#?}");
+    set
+}
+
+fn check(set: &RuleSet, text: &str) -> Vec<(String, String)> {
+    set.check(text, Format::Text)
+        .iter()
+        .map(|d| (text[d.range.clone()].to_owned(), d.message.clone()))
+        .collect()
+}
+
+fn fixed(text: &str, found: &[Diagnostic]) -> String {
+    fix::apply(text, found.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits)).0
+}
+
+#[test]
+fn occurrence_counts_tokens_per_document() {
+    let set = rules(&[(
+        "T.Bangs",
+        "description = \"x\"\nmessage = \"{count} exclamation marks; at most {max}\"\n[occurrence]\nper = \"document\"\nraw = ['!']\nmax = 1\n",
+    )]);
+    let text = "Wow! Really!\n\nYes!";
+    let found = set.check(text, Format::Text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].message, "3 exclamation marks; at most 1");
+    assert_eq!(found[0].range, 11..12, "the first mark over the limit");
+    assert!(check(&set, "Wow! Fine.").is_empty());
+}
+
+#[test]
+fn occurrence_counts_words_per_sentence_and_paragraph() {
+    let set = rules(&[
+        (
+            "T.Short",
+            "description = \"x\"\nmessage = \"{count} words\"\n[occurrence]\nper = \"sentence\"\nmin = 3\n",
+        ),
+        (
+            "T.Para",
+            "description = \"x\"\nmessage = \"{count} words\"\n[occurrence]\nper = \"paragraph\"\nmax = 5\n",
+        ),
+    ]);
+    let found = check(&set, "Stop. This one is long enough.\n\nOne two three four.");
+    assert_eq!(
+        found,
+        vec![
+            ("Stop.".to_owned(), "1 words".to_owned()),
+            ("Stop. This one is long enough.".to_owned(), "6 words".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn a_pack_extends_the_abbreviations_that_steer_sentences() {
+    let rule =
+        "description = \"x\"\nmessage = \"{count} words\"\n[occurrence]\nper = \"sentence\"\nmin = 2\n";
+    let text = "Brig. Smith met the chief of police.";
+    let set = rules(&[("T.Short", rule)]);
+    assert_eq!(check(&set, text), vec![("Brig.".to_owned(), "1 words".to_owned())]);
+    let mut files = pack::builtin(false);
+    files.push(RuleFile {
+        path: "test/T/pack.toml".into(),
+        pack: "T".into(),
+        name: "pack".into(),
+        text: "[segmentation]\nextend-abbreviations = [\"Brig.\"]\n".into(),
+        builtin: false,
+    });
+    files.push(RuleFile {
+        path: "test/T/Short.toml".into(),
+        pack: "T".into(),
+        name: "Short".into(),
+        text: rule.into(),
+        builtin: false,
+    });
+    let (set, problems) = pack::load(files, true);
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(check(&set, text).is_empty(), "`Brig.` no longer ends a sentence");
+}
+
+#[test]
+fn consistency_prefers_the_named_form_and_labels_it() {
+    let set = rules(&[(
+        "T.Cf",
+        "description = \"x\"\nmessage = \"`{match}`, not `{other}`\"\n[consistency]\n[[consistency.group]]\nforms = ['ceasefire', 'cease-fire']\nprefer = 'ceasefire'\n",
+    )]);
+    let text = "A cease-fire. Another cease-fire. Then a Ceasefire.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(found.len(), 2, "the preferred form wins though it is the minority");
+    assert_eq!(found[0].message, "`cease-fire`, not `Ceasefire`");
+    assert_eq!(&text[found[0].labels[0].range.clone()], "Ceasefire");
+    assert_eq!(fixed(text, &found), "A ceasefire. Another ceasefire. Then a Ceasefire.");
+    assert!(
+        check(&set, "Only a cease-fire here, and another cease-fire.").is_empty(),
+        "one form is consistent"
+    );
+}
+
+#[test]
+fn substitution_keeps_case_and_honours_exceptions() {
+    let set = rules(&[(
+        "T.Kyiv",
+        "description = \"x\"\nmessage = \"`{replacement}`\"\n[substitution]\nignore-case = true\nswap = { 'kiev' = 'Kyiv', 'utilis(e|ed)' = 'us$1' }\nexceptions = ['chicken kiev']\n",
+    )]);
+    let text = "KIEV and Kiev. Utilised, utilise. Chicken Kiev.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(fixed(text, &found), "KYIV and Kyiv. Used, use. Chicken Kiev.");
+}
+
+#[test]
+fn existence_skips_quotations_unless_told_not_to() {
+    let rule = |skip: bool| {
+        format!(
+            "description = \"x\"\nmessage = \"`{{match}}`\"\nskip-quotes = {skip}\n[existence]\ntokens = ['slammed']\n"
+        )
+    };
+    let text = "Critics slammed it. “They slammed us,” he said.";
+    assert_eq!(check(&rules(&[("T.Slam", &rule(true))]), text).len(), 1);
+    assert_eq!(check(&rules(&[("T.Slam", &rule(false))]), text).len(), 2);
+}
+
+#[test]
+fn fixes_are_withheld_inside_quotations() {
+    let set = rules(&[("T.Rep", "description = \"x\"\nmessage = \"`{match}` twice\"\n[repetition]\n")]);
+    let text = "He said “the the plan” and the the vote.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(found.len(), 2);
+    assert!(found[0].fix.is_none());
+    assert_eq!(found[0].notes, vec!["not fixed automatically: the text is inside a direct quotation"]);
+    assert!(found[1].fix.is_some());
+}
+
+#[test]
+fn scope_limits_rules_to_kinds_of_block() {
+    let set = rules(&[(
+        "T.Head",
+        "description = \"x\"\nmessage = \"`{match}`\"\nscope = ['heading']\n[existence]\ntokens = ['Azeri']\n",
+    )]);
+    let text = "# Azeri talks\n\nAzeri forces.\n\n- Azeri list\n";
+    let found = set.check(text, Format::Markdown);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].range, 2..7);
+}
+
+#[test]
+fn capitalization_takes_the_majority_form() {
+    let set =
+        rules(&[("T.Case", "description = \"x\"\nmessage = \"`{match}` vs `{first}`\"\n[capitalization]\n")]);
+    let text = "Envoys of the Minsk group met. The Minsk Group said no. Later the Minsk Group met again.";
+    assert_eq!(
+        check(&set, text),
+        vec![("Minsk group".to_owned(), "`Minsk group` vs `Minsk Group`".to_owned())]
+    );
+}
