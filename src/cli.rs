@@ -261,9 +261,13 @@ fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
     };
     let Some(rule) = set.rule(id) else {
         let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-        let hint =
-            toml_file::closest(id, &ids).map(|b| format!(" (did you mean `{b}`?)")).unwrap_or_default();
-        return Err(Error::Usage(format!("no rule `{id}`{hint}; `copydesk rules` lists them")));
+        let same_name = ids.iter().find(|full| full.rsplit('.').next() == Some(id)).copied();
+        let hint = same_name
+            .or_else(|| toml_file::closest(id, &ids))
+            .map(|b| format!(" (did you mean `{b}`?)"))
+            .unwrap_or_default();
+        let more = if source.rules.is_empty() { "; a newsroom's own rules need `--rules DIR`" } else { "" };
+        return Err(Error::Usage(format!("no rule `{id}`{hint}; `copydesk rules` lists them{more}")));
     };
     let mut text = format!("{} ({}, {})\n\n{}\n", rule.id, rule.kind.name(), rule.level, rule.description);
     if let Some(rationale) = &rule.rationale {
@@ -272,7 +276,12 @@ fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
     if let Some(link) = &rule.link {
         text.push_str(&format!("\nMore: {link}\n"));
     }
-    text.push_str(&format!("\nDefined in {}\n", set.files[rule.file].path));
+    let file = &set.files[rule.file];
+    if file.builtin {
+        text.push_str(&format!("\nBuilt in ({} in the copydesk source)\n", file.path));
+    } else {
+        text.push_str(&format!("\nDefined in {}\n", file.path));
+    }
     if !rule.examples.is_empty() {
         text.push_str("\nExamples:\n");
     }
@@ -293,7 +302,7 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
         files.extend(pack::read_dir(dir)?);
     }
     let (set, mut problems) = pack::load(files, false);
-    let load_failed = !problems.is_empty();
+    let broken: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
     let tested: Vec<_> = set.rules.iter().filter(|r| dir.is_none() || !set.files[r.file].builtin).collect();
     let mut failed_rules = 0;
     let mut examples_run = 0;
@@ -307,18 +316,24 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
     }
     problems.sort_by_key(|p| (p.file, p.problem.span.start));
     show_problems(&set, &problems, color)?;
-    let mut out = io::stdout().lock();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut verdict = Vec::new();
+    if failed_rules > 0 {
+        verdict.push(format!("{} failed", plural(failed_rules, "rule")));
+    }
+    if !broken.is_empty() {
+        verdict.push(format!("{} did not load", plural(broken.len(), "file")));
+    }
+    if verdict.is_empty() {
+        verdict.push("all pass".to_owned());
+    }
     writeln!(
-        out,
-        "tested {} rules with {} examples: {}",
-        tested.len(),
-        examples_run,
-        if failed_rules == 0 && !load_failed {
-            "all pass".to_owned()
-        } else {
-            format!("{failed_rules} rules failed")
-        }
+        io::stdout().lock(),
+        "tested {} with {}: {}",
+        plural(tested.len(), "rule"),
+        plural(examples_run, "example"),
+        verdict.join(", ")
     )
     .map_err(Error::Output)?;
-    Ok(if load_failed { 2 } else { u8::from(failed_rules > 0) })
+    Ok(if !broken.is_empty() { 2 } else { u8::from(failed_rules > 0) })
 }

@@ -23,6 +23,12 @@ pub enum Error {
     #[error("{pattern}: bad glob pattern: {message}")]
     Glob { pattern: String, message: String },
 
+    #[error("{pattern}: no files match this pattern")]
+    NoMatch { pattern: String },
+
+    #[error("rules directory {}: {message}", path.display())]
+    RulesDir { path: PathBuf, message: String },
+
     #[error("{path}: cannot walk the directory: {message}")]
     Walk { path: String, message: String },
 

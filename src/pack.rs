@@ -10,7 +10,7 @@
 //! first. Reading directories is the only I/O here.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -73,43 +73,40 @@ pub fn builtin(rules: bool) -> Vec<RuleFile> {
 
 /// Reads the rule files of a rules directory (or of one pack directory), sorted by path.
 pub fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, Error> {
-    let walk_error =
-        |e: std::io::Error| Error::Walk { path: dir.display().to_string(), message: e.to_string() };
+    let dir_error = |message: String| Error::RulesDir { path: dir.to_owned(), message };
+    let walk_error = |e: std::io::Error| dir_error(e.to_string());
     if !dir.exists() {
-        return Err(Error::Missing { path: dir.to_owned() });
+        return Err(dir_error("no such directory".to_owned()));
     }
     if !dir.is_dir() {
-        return Err(Error::Usage(format!("{}: a rules directory must be a directory", dir.display())));
+        return Err(dir_error("not a directory".to_owned()));
     }
-    let has_toml = |d: &Path| -> Result<bool, Error> {
-        Ok(fs::read_dir(d)
-            .map_err(walk_error)?
-            .flatten()
-            .any(|e| e.path().extension().is_some_and(|x| x == "toml")))
-    };
-    let mut packs = Vec::new();
-    if has_toml(dir)? {
-        packs.push(dir.to_owned());
-    } else {
-        for entry in fs::read_dir(dir).map_err(walk_error)? {
-            let path = entry.map_err(walk_error)?.path();
-            if path.is_dir() {
-                packs.push(path);
-            }
-        }
-    }
-    packs.sort();
-    let mut files = Vec::new();
-    for pack_dir in packs {
-        let pack = pack_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut paths: Vec<_> = fs::read_dir(&pack_dir)
+    let tomls = |d: &Path| -> Result<Vec<PathBuf>, Error> {
+        let mut paths: Vec<PathBuf> = fs::read_dir(d)
             .map_err(walk_error)?
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
             .collect();
         paths.sort();
-        for path in paths {
+        Ok(paths)
+    };
+    let mut packs = Vec::new();
+    if tomls(dir)?.is_empty() {
+        for entry in fs::read_dir(dir).map_err(walk_error)? {
+            let path = entry.map_err(walk_error)?.path();
+            if path.is_dir() {
+                packs.push(path);
+            }
+        }
+    } else {
+        packs.push(dir.to_owned());
+    }
+    packs.sort();
+    let mut files: Vec<RuleFile> = Vec::new();
+    for pack_dir in packs {
+        let pack = pack_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for path in tomls(&pack_dir)? {
             let bytes = fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
             let text = Source::decode(path.clone(), Format::Text, bytes)?.text;
             let name = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -121,6 +118,11 @@ pub fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, Error> {
                 builtin: false,
             });
         }
+    }
+    if files.iter().all(RuleFile::is_pack_file) {
+        return Err(dir_error(
+            "no rule files here (expected <Pack>/<Rule>.toml, or <Rule>.toml in a pack folder)".to_owned(),
+        ));
     }
     Ok(files)
 }
@@ -164,13 +166,10 @@ pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FilePr
     for (index, file) in files.iter().enumerate() {
         let mut report = |problem: Problem| problems.push(FileProblem { file: index, problem });
         if file.is_pack_file() {
-            match toml_file::parse::<PackSpec>(&file.text) {
-                Ok(spec) => {
-                    if let Some(seg) = spec.segmentation {
-                        apply_segmentation(&mut lists, seg, &mut report);
-                    }
-                }
-                Err(found) => found.into_iter().for_each(report),
+            let parsed = toml_file::parse::<PackSpec>(&file.text);
+            parsed.problems.into_iter().for_each(&mut report);
+            if let Some(seg) = parsed.value.and_then(|spec| spec.segmentation) {
+                apply_segmentation(&mut lists, seg, &mut report);
             }
             continue;
         }

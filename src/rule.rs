@@ -20,9 +20,10 @@ use crate::toml_file::{self, Problem};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RuleSpec {
-    description: Spanned<String>,
+    // Required, but optional here so that a missing one is reported beside every other mistake.
+    description: Option<Spanned<String>>,
     rationale: Option<String>,
-    message: Spanned<String>,
+    message: Option<Spanned<String>>,
     level: Option<Spanned<String>>,
     scope: Option<Vec<Spanned<String>>>,
     link: Option<String>,
@@ -106,8 +107,15 @@ pub struct Origin<'a> {
 
 /// Parses and compiles one rule file.
 pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
-    let spec: RuleSpec = toml_file::parse(origin.text)?;
+    let parsed = toml_file::parse::<RuleSpec>(origin.text);
     let mut cx = Compiler::new(origin.text);
+    cx.problems = parsed.problems.into_iter().map(hint_kind_table).collect();
+    let Some(spec) = parsed.value else { return Err(cx.problems) };
+    for (key, present) in [("description", spec.description.is_some()), ("message", spec.message.is_some())] {
+        if !present {
+            cx.error(0..0, format!("missing key `{key}`"), format!("every rule needs a `{key}`"));
+        }
+    }
     let level = match &spec.level {
         None => Some(Severity::Warning),
         Some(level) => {
@@ -159,11 +167,13 @@ pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
         }
     }
     let kind = compile_kind(&spec, &mut cx);
-    let message = kind.as_ref().and_then(|kind| {
-        Template::parse(spec.message.get_ref(), kind.placeholders())
+    // The message is checked against the kind named even when the kind's table has mistakes.
+    let kind_name = present_kinds(&spec).first().map(|(name, _)| *name);
+    let message = kind_name.zip(spec.message.as_ref()).and_then(|(name, message)| {
+        Template::parse(message.get_ref(), kinds::placeholders_of(name))
             .map_err(|errors| {
                 for error in errors {
-                    cx.error_in(&spec.message, error.range, error.message);
+                    cx.error_in(message, error.range, error.message);
                 }
             })
             .ok()
@@ -173,7 +183,7 @@ pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
             id: format!("{}.{}", origin.pack, origin.name),
             pack: origin.pack.to_owned(),
             file: origin.file,
-            description: spec.description.into_inner(),
+            description: spec.description.map(Spanned::into_inner).unwrap_or_default(),
             rationale: spec.rationale,
             link: spec.link,
             level,
@@ -191,9 +201,32 @@ pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
     }
 }
 
-/// Compiles the one kind table of a rule; none or several is an error.
-fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
-    let present: Vec<(&str, Range<usize>)> = [
+/// Whether an unknown key already reported is a misspelt kind (`[existance]`), which explains
+/// why the rule has none.
+fn misspelt_kind(problems: &[Problem]) -> bool {
+    problems.iter().any(|p| {
+        let key = p.message.strip_prefix("unknown key `").and_then(|k| k.strip_suffix('`'));
+        key.is_some_and(|key| toml_file::closest(key, &kinds::KINDS).is_some())
+    })
+}
+
+/// Adds a note to an unknown key that belongs in a kind's table (`swap` at the top level).
+fn hint_kind_table(problem: Problem) -> Problem {
+    let key =
+        problem.message.strip_prefix("unknown key `").and_then(|k| k.strip_suffix('`')).map(str::to_owned);
+    let tables = key.as_deref().map(Kind::tables_with_key).unwrap_or_default();
+    match key {
+        Some(key) if !tables.is_empty() => {
+            let names = tables.iter().map(|t| format!("[{t}]")).collect::<Vec<_>>().join(", ");
+            problem.with_note(format!("`{key}` is a key of the {names} table"))
+        }
+        _ => problem,
+    }
+}
+
+/// The kind tables a rule file has, with their spans, in `kinds::KINDS` order.
+fn present_kinds(spec: &RuleSpec) -> Vec<(&'static str, Range<usize>)> {
+    [
         ("existence", spec.existence.as_ref().map(Spanned::span)),
         ("substitution", spec.substitution.as_ref().map(Spanned::span)),
         ("consistency", spec.consistency.as_ref().map(Spanned::span)),
@@ -203,8 +236,14 @@ fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
-    .collect();
+    .collect()
+}
+
+/// Compiles the one kind table of a rule; none or several is an error.
+fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
+    let present = present_kinds(spec);
     match present.as_slice() {
+        [] if misspelt_kind(&cx.problems) => return None,
         [] => {
             let names = kinds::KINDS.map(|k| format!("[{k}]")).join(", ");
             cx.push(

@@ -32,54 +32,82 @@ impl Problem {
     }
 }
 
-/// The most times a file is read again after an unknown key; a file with more is hopeless.
-const MAX_UNKNOWN_KEYS: usize = 20;
+/// The most times a file is read again after dropping a bad entry; a file with more is hopeless.
+const MAX_RETRIES: usize = 20;
 
-/// Parses a TOML file into `T`, reporting syntax errors, every unknown key, and the first
-/// other mismatch (a wrong type, a missing key).
-pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Vec<Problem>> {
+/// What reading a TOML file gave: the value, when one could be built, and every problem found.
+/// A value comes with problems when bad entries could be dropped (an unknown key, a value of the
+/// wrong type), so that the caller can go on and report the mistakes in the rest of the file.
+pub struct Parsed<T> {
+    pub value: Option<T>,
+    pub problems: Vec<Problem>,
+}
+
+/// Parses a TOML file into `T`, reporting syntax errors, every unknown key and every value of
+/// the wrong type (each is dropped and the file read again), and a missing required key.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Parsed<T> {
     let (table, syntax) = DeTable::parse_recoverable(text);
     if !syntax.is_empty() {
-        return Err(syntax
+        let problems = syntax
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 Problem::new(span, format!("invalid TOML: {}", e.message().trim_end()), "here")
             })
-            .collect());
+            .collect();
+        return Parsed { value: None, problems };
     }
     let mut table = table;
     let mut problems = Vec::new();
-    loop {
-        let attempt = T::deserialize(toml::de::Deserializer::from(table.clone()));
-        let err = match attempt {
-            Ok(value) if problems.is_empty() => return Ok(value),
-            Ok(_) => break,
+    let mut value = None;
+    // Keys dropped for an earlier problem; their absence is not reported again.
+    let mut dropped: Vec<String> = Vec::new();
+    for _ in 0..MAX_RETRIES {
+        let err = match T::deserialize(toml::de::Deserializer::from(table.clone())) {
+            Ok(parsed) => {
+                value = Some(parsed);
+                break;
+            }
             Err(err) => err,
         };
         let span = err.span().unwrap_or(0..0);
         let message = err.message().to_owned();
-        if let Some(key) = unknown_key(&message) {
-            let mut problem = Problem::new(span.clone(), format!("unknown key `{key}`"), "unknown key");
-            let expected = expected_names(&message);
-            if let Some(best) = closest(key, &expected) {
-                problem = problem.with_note(format!("help: did you mean `{best}`?"));
-            }
-            if !expected.is_empty() {
-                let list = expected.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
-                problem = problem.with_note(format!("expected one of {}", list.join(", ")));
-            }
-            problems.push(problem);
-            if problems.len() < MAX_UNKNOWN_KEYS && remove_key(table.get_mut(), &span) {
-                continue;
-            }
+        let missing = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
+        if missing.is_some_and(|key| dropped.iter().any(|d| d == key)) {
             break;
         }
-        problems.push(other_problem(span, &message));
-        break;
+        let problem = match unknown_key(&message) {
+            Some(key) => unknown_key_problem(span.clone(), key, &message),
+            None => other_problem(span.clone(), &message),
+        };
+        problems.push(problem);
+        let removed = if unknown_key(&message).is_some() {
+            remove_key(table.get_mut(), &span)
+        } else if missing.is_none() {
+            remove_entry_holding(table.get_mut(), &span)
+        } else {
+            None
+        };
+        match removed {
+            Some(key) => dropped.push(key),
+            None => break,
+        }
     }
     problems.sort_by_key(|p| (p.span.start, p.span.end));
-    Err(problems)
+    Parsed { value, problems }
+}
+
+fn unknown_key_problem(span: Range<usize>, key: &str, message: &str) -> Problem {
+    let mut problem = Problem::new(span, format!("unknown key `{key}`"), "unknown key");
+    let expected = expected_names(message);
+    if let Some(best) = closest(key, &expected) {
+        problem = problem.with_note(format!("help: did you mean `{best}`?"));
+    }
+    if !expected.is_empty() {
+        let list = expected.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>();
+        problem = problem.with_note(format!("expected one of {}", list.join(", ")));
+    }
+    problem
 }
 
 fn other_problem(span: Range<usize>, message: &str) -> Problem {
@@ -148,20 +176,49 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Removes the key whose span is `span` from anywhere in the tree.
-fn remove_key(table: &mut DeTable<'_>, span: &Range<usize>) -> bool {
+fn remove_key(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<String> {
     let found = table.iter().map(|(key, _)| key).find(|key| key.span() == *span).cloned();
     if let Some(key) = found {
-        return table.remove(&key).is_some();
+        table.remove(&key);
+        return Some(key.get_ref().to_string());
     }
-    table.iter_mut().any(|(_, value)| remove_in_value(value.get_mut(), span))
+    table.iter_mut().find_map(|(_, value)| remove_in_value(value.get_mut(), span))
 }
 
-fn remove_in_value(value: &mut DeValue<'_>, span: &Range<usize>) -> bool {
+fn remove_in_value(value: &mut DeValue<'_>, span: &Range<usize>) -> Option<String> {
     match value {
         DeValue::Table(table) => remove_key(table, span),
-        DeValue::Array(array) => array.iter_mut().any(|item| remove_in_value(item.get_mut(), span)),
-        _ => false,
+        DeValue::Array(array) => array.iter_mut().find_map(|item| remove_in_value(item.get_mut(), span)),
+        _ => None,
     }
+}
+
+/// Removes the innermost key whose value holds `span` (a value of the wrong type); an array
+/// holding a bad item goes as a whole. A standard table's span is only its header, so every
+/// table is searched, not only those whose span holds `span`.
+fn remove_entry_holding(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<String> {
+    let holds = |outer: Range<usize>| outer.start <= span.start && span.end <= outer.end;
+    let keys: Vec<_> = table.iter().map(|(key, _)| key.clone()).collect();
+    for key in keys {
+        let Some(value) = table.get_mut(&key) else { continue };
+        let here = holds(value.span());
+        let deeper = match value.get_mut() {
+            DeValue::Table(inner) => remove_entry_holding(inner, span),
+            DeValue::Array(items) => items.iter_mut().find_map(|item| match item.get_mut() {
+                DeValue::Table(inner) => remove_entry_holding(inner, span),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if deeper.is_some() {
+            return deeper;
+        }
+        if here {
+            table.remove(&key);
+            return Some(key.get_ref().to_string());
+        }
+    }
+    None
 }
 
 /// The file range of bytes `inner` of a string value whose token spans `value` in `file`.
@@ -254,7 +311,7 @@ mod tests {
     }
 
     fn spans(text: &str) -> Vec<(String, &str)> {
-        parse::<Spec>(text).unwrap_err().into_iter().map(|p| (p.message, &text[p.span])).collect()
+        parse::<Spec>(text).problems.into_iter().map(|p| (p.message, &text[p.span])).collect()
     }
 
     #[test]
@@ -267,8 +324,9 @@ mod tests {
                 ("unknown key `existance`".to_string(), "existance"),
             ]
         );
-        let problems = parse::<Spec>(text).unwrap_err();
-        assert_eq!(problems[1].notes[0], "help: did you mean `existence`?");
+        let parsed = parse::<Spec>(text);
+        assert_eq!(parsed.problems[1].notes[0], "help: did you mean `existence`?");
+        assert!(parsed.value.is_some(), "the rest of the file is still read");
     }
 
     #[test]
@@ -277,8 +335,21 @@ mod tests {
             spans("description = 'x'\nskip-quotes = 'yes'\n"),
             vec![("expected a boolean, found string \"yes\"".to_string(), "'yes'")]
         );
-        let problems = parse::<Spec>("description = 'x\n").unwrap_err();
-        assert!(problems[0].message.starts_with("invalid TOML"), "{problems:?}");
+        let parsed = parse::<Spec>("description = 'x\n");
+        assert!(parsed.value.is_none());
+        assert!(parsed.problems[0].message.starts_with("invalid TOML"), "{:?}", parsed.problems);
+    }
+
+    #[test]
+    fn every_wrong_type_is_reported_and_dropped() {
+        let text = "description = 'x'\nskip-quotes = 'yes'\n[existence]\ntokens = [1]\n";
+        let parsed = parse::<Spec>(text);
+        let found: Vec<&str> = parsed.problems.iter().map(|p| &text[p.span.clone()]).collect();
+        assert_eq!(found, vec!["'yes'", "1"]);
+        let text = "skip-quotes = true\n";
+        let parsed = parse::<Spec>(text);
+        assert!(parsed.value.is_none());
+        assert_eq!(parsed.problems[0].message, "missing key `description`");
     }
 
     #[test]

@@ -97,7 +97,7 @@ fn glob_files(pattern: &str, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
         }
     }
     if inputs.len() == before {
-        errors.push(Error::Glob { pattern: pattern.to_owned(), message: "no files match".to_owned() });
+        errors.push(Error::NoMatch { pattern: pattern.to_owned() });
     }
 }
 

@@ -97,7 +97,7 @@ fn json_follows_the_contract() {
     assert_eq!((azeri["end_line"].as_u64(), azeri["end_column"].as_u64()), (Some(5), Some(75)));
     assert_eq!(azeri["severity"], "warning");
     assert_eq!(azeri["path"], SEED);
-    assert_eq!(azeri["fix"]["applicability"], "safe");
+    assert_eq!(azeri["fix"]["applicability"], "unsafe", "`Azeri` can be the ethnic group");
     assert_eq!(azeri["fix"]["edits"][0]["replacement"], "Azerbaijani");
     let minsk = diagnostics.iter().find(|d| d["rule"] == "News.InconsistentNameCase").expect("Minsk");
     assert_eq!(minsk["labels"][0]["message"], "written `Minsk Group` here");
@@ -274,6 +274,10 @@ fn rules_and_explain() {
     let o = copydesk(&["explain", "News.Azery"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("did you mean `News.Azeri`?"), "{}", stderr(&o));
+    let o = copydesk(&["explain", "Azeri"]);
+    assert!(stderr(&o).contains("did you mean `News.Azeri`?"), "{}", stderr(&o));
+    let o = copydesk(&["explain", "Desk.Kyiv"]);
+    assert!(stderr(&o).contains("a newsroom's own rules need `--rules DIR`"), "{}", stderr(&o));
 }
 
 #[test]
@@ -283,10 +287,21 @@ fn test_rules_reports_failing_examples() {
     assert!(stdout(&o).contains("examples: all pass"), "{}", stdout(&o));
     let o = copydesk(&["test-rules", "fixtures/rule-errors/examples"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).starts_with("tested 1 rules with 2 examples: 1 rules failed"), "{}", stdout(&o));
+    assert_eq!(stdout(&o), "tested 1 rule with 2 examples: 1 rule failed\n");
     assert!(stderr(&o).contains("this `good` example is flagged"), "{}", stderr(&o));
     let o = copydesk(&["test-rules", "fixtures/rule-errors/regex"]);
     assert_eq!(o.status.code(), Some(2), "a rule that does not load is a load error");
+    assert_eq!(stdout(&o), "tested 0 rules with 0 examples: 3 files did not load\n");
+    let o = copydesk(&["test-rules", "fixtures"]);
+    assert_eq!(o.status.code(), Some(2), "a folder without rules is a mistake, not a pass");
+    assert!(stderr(&o).contains("rules directory fixtures: no rule files here"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_missing_rules_directory_is_named_as_such() {
+    let o = copydesk(&["check", "--rules", "no/such/rules", SEED]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: rules directory no/such/rules: no such directory\n");
 }
 
 #[test]

@@ -47,6 +47,9 @@ use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match", "first"];
 
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["min-words", "connectors", "exceptions"];
+
 /// Words that begin a capitalized run only because they begin a sentence or a title.
 const FUNCTION_WORDS: &[&str] = &[
     "the", "a", "an", "but", "and", "or", "in", "on", "at", "for", "of", "to", "by", "with", "from", "as",

@@ -40,6 +40,9 @@ use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match", "other", "form", "other-form"];
 
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["group", "ignore-case", "skip-names", "exceptions"];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Spec {

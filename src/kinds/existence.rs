@@ -26,6 +26,9 @@ use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match"];
 
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["tokens", "raw", "ignore-case", "exceptions"];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Spec {

@@ -22,6 +22,19 @@ use crate::segment::Segments;
 pub const KINDS: [&str; 6] =
     ["existence", "substitution", "consistency", "repetition", "occurrence", "capitalization"];
 
+/// The placeholders a kind fills in a message template, by the kind's table name.
+pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "existence" => existence::PLACEHOLDERS,
+        "substitution" => substitution::PLACEHOLDERS,
+        "consistency" => consistency::PLACEHOLDERS,
+        "repetition" => repetition::PLACEHOLDERS,
+        "occurrence" => occurrence::PLACEHOLDERS,
+        "capitalization" => capitalization::PLACEHOLDERS,
+        _ => &[],
+    }
+}
+
 /// What a kind sees of a document: its blocks, segments and the rule's scope.
 pub struct Context<'a> {
     pub doc: &'a Document<'a>,
@@ -96,16 +109,17 @@ impl Kind {
         }
     }
 
-    /// The placeholders this kind fills in a message template.
-    pub fn placeholders(&self) -> &'static [&'static str] {
-        match self {
-            Kind::Existence(_) => existence::PLACEHOLDERS,
-            Kind::Substitution(_) => substitution::PLACEHOLDERS,
-            Kind::Consistency(_) => consistency::PLACEHOLDERS,
-            Kind::Repetition(_) => repetition::PLACEHOLDERS,
-            Kind::Occurrence(_) => occurrence::PLACEHOLDERS,
-            Kind::Capitalization(_) => capitalization::PLACEHOLDERS,
-        }
+    /// The kinds whose table has `key`, for a hint when a key is put in the wrong table.
+    pub fn tables_with_key(key: &str) -> Vec<&'static str> {
+        let keys: [(&str, &[&str]); 6] = [
+            ("existence", existence::KEYS),
+            ("substitution", substitution::KEYS),
+            ("consistency", consistency::KEYS),
+            ("repetition", repetition::KEYS),
+            ("occurrence", occurrence::KEYS),
+            ("capitalization", capitalization::KEYS),
+        ];
+        keys.into_iter().filter(|(_, keys)| keys.contains(&key)).map(|(kind, _)| kind).collect()
     }
 
     /// Style kinds leave the text of direct quotations alone; slips (a doubled word, a count)
@@ -151,6 +165,25 @@ pub fn is_literal(form: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads the keys a kind's `Spec` accepts from serde's message about an unknown one.
+    fn accepted<T: serde::de::DeserializeOwned>() -> Vec<String> {
+        let parsed = crate::toml_file::parse::<T>("no-such-key = 1\n");
+        let unknown =
+            parsed.problems.iter().find(|p| p.message.starts_with("unknown key")).expect("reported");
+        let message = unknown.notes.last().expect("a list of expected keys");
+        message.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn keys_lists_match_the_specs() {
+        assert_eq!(accepted::<existence::Spec>(), existence::KEYS);
+        assert_eq!(accepted::<substitution::Spec>(), substitution::KEYS);
+        assert_eq!(accepted::<consistency::Spec>(), consistency::KEYS);
+        assert_eq!(accepted::<repetition::Spec>(), repetition::KEYS);
+        assert_eq!(accepted::<occurrence::Spec>(), occurrence::KEYS);
+        assert_eq!(accepted::<capitalization::Spec>(), capitalization::KEYS);
+    }
 
     #[test]
     fn keeps_the_writers_case() {

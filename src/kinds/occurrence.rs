@@ -32,6 +32,9 @@ use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["count", "max", "min"];
 
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["per", "max", "min", "tokens", "raw", "ignore-case"];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Spec {

@@ -30,6 +30,9 @@ use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match"];
 
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["exceptions"];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Spec {

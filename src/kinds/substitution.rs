@@ -31,6 +31,9 @@ use crate::rule::Compiler;
 
 pub const PLACEHOLDERS: &[&str] = &["match", "replacement"];
 
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["swap", "ignore-case", "nonword", "keep-case", "fix", "exceptions", "skip-names"];
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Spec {
