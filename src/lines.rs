@@ -23,7 +23,7 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let bom = crate::source::bom_len(text);
         let mut starts = vec![bom];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
         LineIndex { starts, bom }

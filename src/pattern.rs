@@ -1,21 +1,23 @@
 //! Lists of regular expressions from rule files, compiled into one regex and matched either as
 //! whole words (`tokens`, as in Vale) or as written (`raw`).
 //!
-//! Whole-word matching puts a word boundary only on the sides of a token that begin or end with a
-//! word character, so `U.S.` and `$1 billion` match as written (Vale puts `\b` on both sides and
-//! misses them). The boundary in the regex is ASCII, which keeps the fast DFA on text with curly
-//! quotes; a match next to a non-ASCII letter ("rich" in "Zürich") is then dropped by a check on
-//! the characters around it. A space in a pattern matches any run of whitespace, line breaks
-//! included, so phrases match in hard-wrapped copy.
+//! Whole-word matching puts a word boundary only on the sides of a token that begin or end with an
+//! ASCII word character, so `U.S.` and `$1 billion` match as written (Vale puts `\b` on both
+//! sides and misses them). The boundary in the regex is ASCII, which keeps the fast DFA on text
+//! with curly quotes; every match is then checked against the characters around it, so "rich" in
+//! "Zürich" is dropped and `café` matches as a word. A space in a pattern matches any run of
+//! whitespace, line breaks included, so phrases match in hard-wrapped copy.
 //!
-//! Each pattern is validated on its own with regex-syntax, so an error carries the byte range of
-//! the mistake inside that pattern, which the caller maps onto the rule file.
+//! Each pattern is wrapped in a capture group of the one regex, so a match says which pattern
+//! made it, with that pattern's own groups; nothing is matched twice. Each pattern is validated on
+//! its own with regex-syntax first, so an error carries the byte range of the mistake inside that
+//! pattern, which the caller maps onto the rule file.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use regex::{Captures, Regex, RegexBuilder};
 use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::{Class, HirKind};
 use toml::Spanned;
 
 use crate::rule::Compiler;
@@ -25,11 +27,10 @@ const SIZE_LIMIT: usize = 8 << 20;
 
 #[derive(Debug)]
 struct Item {
-    /// The pattern as compiled (spaces widened), without boundaries.
-    source: String,
     /// Index of the user's pattern this came from (a top-level alternation may be split).
     origin: usize,
-    anchored: OnceLock<Option<Regex>>,
+    /// Index of the capture group that wraps this pattern in the combined regex.
+    group: usize,
 }
 
 /// A compiled list of patterns.
@@ -38,7 +39,6 @@ pub struct Patterns {
     regex: Regex,
     items: Vec<Item>,
     words: bool,
-    ignore_case: bool,
 }
 
 /// Whether patterns match whole words or anywhere.
@@ -46,6 +46,54 @@ pub struct Patterns {
 pub enum Mode {
     Words,
     Raw,
+}
+
+/// One match: where, which of the user's patterns made it, and its groups.
+pub struct Found<'t> {
+    pub range: Range<usize>,
+    pub origin: usize,
+    group: usize,
+    captures: Captures<'t>,
+}
+
+impl Found<'_> {
+    /// Expands a replacement template: `$1` or `${1}` is the pattern's own first group, `${name}`
+    /// a named group, `$$` a dollar sign.
+    pub fn expand(&self, template: &str) -> String {
+        let mut out = String::new();
+        let mut rest = template;
+        while let Some(at) = rest.find('$') {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + 1..];
+            if let Some(after) = rest.strip_prefix('$') {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+            let (name, after) = match rest.strip_prefix('{') {
+                Some(braced) => match braced.find('}') {
+                    Some(close) => (&braced[..close], &braced[close + 1..]),
+                    None => ("", rest),
+                },
+                None => {
+                    let len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+                    (&rest[..len], &rest[len..])
+                }
+            };
+            if name.is_empty() {
+                out.push('$');
+                continue;
+            }
+            let group = match name.parse::<usize>() {
+                Ok(n) => self.captures.get(self.group + n),
+                Err(_) => self.captures.name(name),
+            };
+            out.push_str(group.map_or("", |m| m.as_str()));
+            rest = after;
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 impl Patterns {
@@ -56,70 +104,66 @@ impl Patterns {
         mode: Mode,
         ignore_case: bool,
     ) -> Option<Patterns> {
+        let words = mode == Mode::Words;
         let mut items = Vec::new();
+        let mut alternatives = Vec::new();
+        let mut next_group = 1;
         let mut ok = true;
         for (origin, pattern) in list.iter().enumerate() {
-            let Some(parts) = validate(cx, pattern, ignore_case) else {
+            let Some(pieces) = validate(cx, pattern, ignore_case) else {
                 ok = false;
                 continue;
             };
-            for (source, starts_word, ends_word) in parts {
-                items.push((origin, source, starts_word, ends_word));
+            for piece in pieces {
+                let before = if words && piece.starts_word { r"(?-u:\b)" } else { "" };
+                let after = if words && piece.ends_word { r"(?-u:\b)" } else { "" };
+                alternatives.push(format!("{before}({}){after}", piece.source));
+                items.push(Item { origin, group: next_group });
+                next_group += 1 + piece.groups;
             }
         }
         if !ok {
             return None;
         }
-        let words = mode == Mode::Words;
-        let alternatives: Vec<String> = items
-            .iter()
-            .map(|(_, source, starts, ends)| {
-                let before = if words && *starts { r"(?-u:\b)" } else { "" };
-                let after = if words && *ends { r"(?-u:\b)" } else { "" };
-                format!("{before}(?:{source}){after}")
-            })
-            .collect();
-        let combined = alternatives.join("|");
-        let regex = match build(&combined, ignore_case) {
-            Ok(regex) => regex,
+        match build(&alternatives.join("|"), ignore_case) {
+            Ok(regex) => Some(Patterns { regex, items, words }),
             Err(message) => {
                 let span = list.first().map(Spanned::span).unwrap_or(0..0);
                 cx.error(span, format!("these patterns do not compile: {message}"), "in this list");
-                return None;
-            }
-        };
-        for (origin, source, _, _) in &items {
-            let alone = Regex::new(&format!("^(?:{source})$")).ok();
-            if alone.is_some_and(|r| r.is_match("")) {
-                cx.error(list[*origin].span(), "this pattern matches empty text", "matches nothing at all");
-                ok = false;
+                None
             }
         }
-        if !ok {
-            return None;
-        }
-        let items = items
-            .into_iter()
-            .map(|(origin, source, _, _)| Item { source, origin, anchored: OnceLock::new() })
-            .collect();
-        Some(Patterns { regex, items, words, ignore_case })
+    }
+
+    /// Compiles a list that may be empty (`None` then); `None` outside when it has mistakes.
+    pub fn compile_optional(
+        cx: &mut Compiler,
+        list: &[Spanned<String>],
+        mode: Mode,
+        ignore_case: bool,
+    ) -> Option<Option<Patterns>> {
+        if list.is_empty() { Some(None) } else { Patterns::compile(cx, list, mode, ignore_case).map(Some) }
     }
 
     /// The ranges of every match in `text`, left to right, never overlapping.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
-        self.regex
-            .find_iter(text)
-            .map(|m| m.range())
-            .filter(move |r| !r.is_empty() && (!self.words || whole_word(text, r)))
+        self.regex.find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
-    /// Which of the user's patterns produced `matched`, with its capture groups.
-    pub fn which<'t>(&self, matched: &'t str) -> Option<(usize, Captures<'t>)> {
-        self.items.iter().find_map(|item| {
-            let regex =
-                item.anchored.get_or_init(|| build(&format!("^(?:{})$", item.source), self.ignore_case).ok());
-            regex.as_ref()?.captures(matched).map(|caps| (item.origin, caps))
+    /// Every match in `text` with the pattern that made it and its groups.
+    pub fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Found<'t>> + 't {
+        self.regex.captures_iter(text).filter_map(move |captures| {
+            let range = captures.get(0)?.range();
+            if !self.keeps(text, &range) {
+                return None;
+            }
+            let item = self.items.iter().find(|item| captures.get(item.group).is_some())?;
+            Some(Found { range, origin: item.origin, group: item.group, captures })
         })
+    }
+
+    fn keeps(&self, text: &str, range: &Range<usize>) -> bool {
+        !range.is_empty() && (!self.words || whole_word(text, range))
     }
 }
 
@@ -129,21 +173,24 @@ pub struct Exceptions(Option<Patterns>);
 
 impl Exceptions {
     pub fn compile(cx: &mut Compiler, list: &[Spanned<String>], ignore_case: bool) -> Option<Exceptions> {
-        if list.is_empty() {
-            return Some(Exceptions(None));
-        }
-        Patterns::compile(cx, list, Mode::Words, ignore_case).map(|p| Exceptions(Some(p)))
+        Patterns::compile_optional(cx, list, Mode::Words, ignore_case).map(Exceptions)
     }
 
-    /// Drops the ranges of `found` (matches in `text`) that an exception overlaps. The
+    /// Drops the ranges of `found` (sorted matches in `text`) that an exception overlaps. The
     /// exceptions are only searched for when something was found.
-    pub fn retain_unexcused(&self, text: &str, found: &mut Vec<Range<usize>>) {
+    pub fn retain_unexcused<T>(&self, text: &str, found: &mut Vec<T>, range: impl Fn(&T) -> Range<usize>) {
         let Some(patterns) = &self.0 else { return };
         if found.is_empty() {
             return;
         }
-        let excused: Vec<Range<usize>> = patterns.find_iter(text).collect();
-        found.retain(|r| !excused.iter().any(|e| e.start < r.end && r.start < e.end));
+        let mut excused = patterns.find_iter(text).peekable();
+        found.retain(|item| {
+            let r = range(item);
+            while excused.peek().is_some_and(|e| e.end <= r.start) {
+                excused.next();
+            }
+            excused.peek().is_none_or(|e| e.start >= r.end)
+        });
     }
 }
 
@@ -168,13 +215,18 @@ fn whole_word(text: &str, range: &Range<usize>) -> bool {
     !glued_before && !glued_after
 }
 
+/// One pattern ready to join the combined regex.
+struct Piece {
+    source: String,
+    starts_word: bool,
+    ends_word: bool,
+    /// The number of capture groups of its own.
+    groups: usize,
+}
+
 /// Checks one pattern; returns its pieces (a top-level alternation whose branches differ in
 /// whether they start or end with a word character is split) with their word edges.
-fn validate(
-    cx: &mut Compiler,
-    pattern: &Spanned<String>,
-    ignore_case: bool,
-) -> Option<Vec<(String, bool, bool)>> {
+fn validate(cx: &mut Compiler, pattern: &Spanned<String>, ignore_case: bool) -> Option<Vec<Piece>> {
     let source = pattern.get_ref();
     if source.is_empty() {
         cx.error(pattern.span(), "empty pattern", "matches nothing at all");
@@ -196,9 +248,20 @@ fn validate(
         .case_insensitive(ignore_case)
         .build()
         .translate(source, &ast);
-    if let Err(err) = translated {
-        let span = err.span();
-        cx.error_in(pattern, span.start.offset..span.end.offset, format!("invalid regex: {}", err.kind()));
+    let hir = match translated {
+        Ok(hir) => hir,
+        Err(err) => {
+            let span = err.span();
+            cx.error_in(
+                pattern,
+                span.start.offset..span.end.offset,
+                format!("invalid regex: {}", err.kind()),
+            );
+            return None;
+        }
+    };
+    if hir.properties().minimum_len() == Some(0) {
+        cx.error(pattern.span(), "this pattern matches empty text", "matches nothing at all");
         return None;
     }
     let branches: Vec<&Ast> = match &ast {
@@ -207,35 +270,37 @@ fn validate(
     };
     let edges: Vec<(bool, bool)> =
         branches.iter().map(|b| (edge_is_word(source, b, true), edge_is_word(source, b, false))).collect();
+    let groups = hir.properties().explicit_captures_len();
     if edges.windows(2).all(|w| w[0] == w[1]) {
-        let (starts, ends) = edges[0];
-        return Some(vec![(widen_spaces(source), starts, ends)]);
+        let (starts_word, ends_word) = edges[0];
+        return Some(vec![Piece { source: widen_spaces(source, &ast), starts_word, ends_word, groups }]);
     }
-    Some(
-        branches
-            .iter()
-            .zip(edges)
-            .map(|(b, (starts, ends))| {
-                let span = b.span();
-                (widen_spaces(&source[span.start.offset..span.end.offset]), starts, ends)
-            })
-            .collect(),
-    )
+    let mut pieces = Vec::new();
+    for (branch, (starts_word, ends_word)) in branches.into_iter().zip(edges) {
+        let span = branch.span();
+        let text = &source[span.start.offset..span.end.offset];
+        // A branch is re-parsed on its own so that its spaces and groups are counted alone.
+        let own = ast::parse::Parser::new().parse(text).ok()?;
+        let groups = regex_syntax::Parser::new().parse(text).ok()?.properties().explicit_captures_len();
+        pieces.push(Piece { source: widen_spaces(text, &own), starts_word, ends_word, groups });
+    }
+    Some(pieces)
 }
 
-/// Whether the first (or last) thing a pattern matches can be a word character.
+/// Whether the first (or last) thing a pattern matches is an ASCII word character, where an
+/// ASCII word boundary can stand. Other edges are left to the check around each match.
 fn edge_is_word(source: &str, ast: &Ast, first: bool) -> bool {
     match ast {
-        Ast::Literal(lit) => lit.c.is_alphanumeric() || lit.c == '_',
-        // An unescaped `.` at an edge is nearly always meant as a full stop ("U.S."); the check on
-        // the characters around a match still keeps it off the middle of a word.
-        Ast::Dot(_) => false,
-        Ast::ClassUnicode(_) => true,
-        Ast::ClassBracketed(class) => class_has_word(&source[class.span.start.offset..class.span.end.offset]),
+        Ast::Literal(lit) => lit.c.is_ascii_alphanumeric() || lit.c == '_',
+        // An unescaped `.` at an edge is nearly always meant as a full stop ("U.S.").
+        Ast::Dot(_) | Ast::ClassUnicode(_) => false,
+        Ast::ClassBracketed(class) => {
+            ascii_word_class(&source[class.span.start.offset..class.span.end.offset])
+        }
         Ast::ClassPerl(class) => !class.negated && class.kind != ast::ClassPerlKind::Space,
         Ast::Group(group) => edge_is_word(source, &group.ast, first),
         Ast::Repetition(rep) => edge_is_word(source, &rep.ast, first),
-        Ast::Alternation(alt) => alt.asts.iter().any(|a| edge_is_word(source, a, first)),
+        Ast::Alternation(alt) => alt.asts.iter().all(|a| edge_is_word(source, a, first)),
         Ast::Concat(concat) => {
             let mut parts = concat.asts.iter().filter(|a| !matches!(a, Ast::Flags(_) | Ast::Empty(_)));
             let edge = if first { parts.next() } else { parts.next_back() };
@@ -245,56 +310,58 @@ fn edge_is_word(source: &str, ast: &Ast, first: bool) -> bool {
     }
 }
 
-/// Whether a bracketed class (`[“”]`, `[a-z]`) can match a letter, digit or underscore.
-fn class_has_word(class: &str) -> bool {
-    let Ok(hir) = regex_syntax::Parser::new().parse(class) else { return true };
-    let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(class)) = hir.kind() else {
-        return true;
-    };
-    class.ranges().iter().any(|r| {
-        let (start, end) = (u32::from(r.start()), u32::from(r.end()));
-        end - start > 4096
-            || (start..=end).filter_map(char::from_u32).any(|c| c.is_alphanumeric() || c == '_')
-    })
+/// Whether a bracketed class (`[a-z]`, `[“”]`, `[a-zé]`) matches ASCII word characters and no
+/// other word characters, so that an ASCII boundary is right beside it.
+fn ascii_word_class(class: &str) -> bool {
+    let Ok(hir) = regex_syntax::Parser::new().parse(class) else { return false };
+    let HirKind::Class(Class::Unicode(class)) = hir.kind() else { return false };
+    let mut ascii_word = false;
+    for range in class.ranges() {
+        let (start, end) = (u32::from(range.start()), u32::from(range.end()));
+        if end > 0x7f
+            && (end - start > 4096
+                || (start.max(0x80)..=end).filter_map(char::from_u32).any(char::is_alphanumeric))
+        {
+            return false;
+        }
+        ascii_word |=
+            (start..=end.min(0x7f)).filter_map(char::from_u32).any(|c| c.is_ascii_alphanumeric() || c == '_');
+    }
+    ascii_word
 }
 
-/// Replaces each run of literal spaces outside a character class with `\s+`.
-fn widen_spaces(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars().peekable();
-    let mut in_class = 0usize;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                out.push(c);
-                if let Some(next) = chars.next() {
-                    out.push(next);
-                }
+/// Replaces each run of literal spaces with `\s+`, leaving a quantified space (` +`, ` {2}`) and
+/// spaces in classes as written; in `(?x)` mode spaces are not literals and nothing changes.
+fn widen_spaces(source: &str, ast: &Ast) -> String {
+    fn collect(ast: &Ast, quantified: bool, spans: &mut Vec<Range<usize>>) {
+        match ast {
+            Ast::Literal(lit) if lit.c == ' ' && !quantified => {
+                spans.push(lit.span.start.offset..lit.span.end.offset)
             }
-            '[' => {
-                in_class += 1;
-                out.push(c);
-            }
-            ']' if in_class > 0 => {
-                in_class -= 1;
-                out.push(c);
-            }
-            ' ' if in_class == 0 => {
-                let mut run = 1;
-                while chars.peek() == Some(&' ') {
-                    chars.next();
-                    run += 1;
-                }
-                // A space the writer quantifies (` +`, ` ?`, ` {2}`) is left as written.
-                if chars.peek().is_some_and(|c| matches!(c, '+' | '*' | '?' | '{')) {
-                    out.extend(std::iter::repeat_n(' ', run));
-                } else {
-                    out.push_str(r"\s+");
-                }
-            }
-            _ => out.push(c),
+            Ast::Group(group) => collect(&group.ast, false, spans),
+            Ast::Repetition(rep) => collect(&rep.ast, true, spans),
+            Ast::Alternation(alt) => alt.asts.iter().for_each(|a| collect(a, false, spans)),
+            Ast::Concat(concat) => concat.asts.iter().for_each(|a| collect(a, false, spans)),
+            _ => {}
         }
     }
+    let mut spans = Vec::new();
+    collect(ast, false, &mut spans);
+    spans.sort_by_key(|s| s.start);
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut at = 0;
+    for span in spans {
+        if span.start < at {
+            continue;
+        }
+        out.push_str(&source[at..span.start]);
+        // Adjacent spaces become one `\s+`.
+        if !out.ends_with(r"\s+") || at != span.start {
+            out.push_str(r"\s+");
+        }
+        at = span.end;
+    }
+    out.push_str(&source[at..]);
     out
 }
 
@@ -338,10 +405,22 @@ mod tests {
     }
 
     #[test]
+    fn words_with_non_ascii_edges() {
+        assert_eq!(
+            matches(&["café", "Élysée"], Mode::Words, "the Élysée café, cafés"),
+            vec!["Élysée", "café"]
+        );
+        assert_eq!(matches(&["[a-zé]+é"], Mode::Words, "un été"), vec!["été"]);
+    }
+
+    #[test]
     fn spaces_match_line_breaks() {
         assert_eq!(matches(&["per cent"], Mode::Words, "5 per\ncent"), vec!["per\ncent"]);
         assert_eq!(matches(&[r"\w +,"], Mode::Raw, "a  , b"), vec!["a  ,"]);
-        assert_eq!(widen_spaces("a b [ ] c  ?"), r"a\s+b\s+[ ]\s+c  ?");
+        let widened = |p: &str| widen_spaces(p, &ast::parse::Parser::new().parse(p).unwrap());
+        assert_eq!(widened("a  b [ ] c ?"), r"a\s+b\s+[ ]\s+c ?");
+        assert_eq!(widened("[]a ] b"), r"[]a ]\s+b");
+        assert_eq!(widened("(?x) a b"), "(?x) a b");
     }
 
     #[test]
@@ -350,10 +429,28 @@ mod tests {
     }
 
     #[test]
-    fn which_names_the_pattern_and_its_groups() {
-        let p = compile(&["cease-fire", r"Azeri(s?)"], Mode::Words).unwrap();
-        let (i, caps) = p.which("Azeris").unwrap();
-        assert_eq!((i, &caps[1]), (1, "s"));
+    fn a_match_names_its_pattern_and_groups() {
+        let p = compile(&["(cease)-fire", r"Azeri(s?)", r"(\w+) (\w+)ly"], Mode::Words).unwrap();
+        let text = "Azeris and cease-fire; talks went badly";
+        let found: Vec<(usize, String)> =
+            p.captures_iter(text).map(|f| (f.origin, f.expand("[$1|${2}|$$]"))).collect();
+        assert_eq!(
+            found,
+            vec![(1, "[s||$]".to_owned()), (0, "[cease||$]".to_owned()), (2, "[went|bad|$]".to_owned())]
+        );
+    }
+
+    #[test]
+    fn exceptions_excuse_overlapping_matches() {
+        let file = "'Chicken Kiev'";
+        let mut cx = Compiler::new(file);
+        let exceptions =
+            Exceptions::compile(&mut cx, &[Spanned::new(0..file.len(), "Chicken Kiev".into())], false)
+                .unwrap();
+        let text = "Kiev, Chicken Kiev and Kiev";
+        let mut found = vec![0..4, 14..18, 23..27];
+        exceptions.retain_unexcused(text, &mut found, Range::clone);
+        assert_eq!(found, vec![0..4, 23..27]);
     }
 
     #[test]

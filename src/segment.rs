@@ -40,10 +40,10 @@ impl Segments {
         &self.words[first..last.max(first)]
     }
 
-    /// Whether `offset` lies strictly inside a direct quotation (after its opening mark).
+    /// Whether `offset` lies inside a direct quotation, its marks included.
     pub fn in_quote(&self, offset: usize) -> bool {
         let i = self.quotes.partition_point(|q| q.end <= offset);
-        self.quotes.get(i).is_some_and(|q| q.start < offset)
+        self.quotes.get(i).is_some_and(|q| q.start <= offset)
     }
 }
 
@@ -94,6 +94,7 @@ impl Segmenter {
             }
             let next_start = skip_space(text, end);
             if next_start == end && end < text.len() {
+                i = end;
                 continue; // no space after the stop: "3.5", "U.S.-based"
             }
             if next_start < text.len() {
@@ -128,7 +129,10 @@ impl Segmenter {
         while !text.is_char_boundary(window) {
             window -= 1;
         }
-        let word_start = text[window..stop].rfind(char::is_whitespace).map_or(window, |i| window + i + 1);
+        let word_start = text[window..stop]
+            .char_indices()
+            .rfind(|&(_, c)| c.is_whitespace())
+            .map_or(window, |(i, c)| window + i + c.len_utf8());
         let word = text[word_start..=stop].trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         let letters = &word[..word.len() - 1];
         let is_dotted = letters.len() > 1
@@ -186,27 +190,36 @@ fn words(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
     }
 }
 
-/// Direct quotations in one block, opening mark to closing mark.
+/// Direct quotations in one block, opening mark to closing mark. A straight mark after a digit
+/// is a unit (`a 12" screen`), not a quotation mark.
 fn quotes(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let mut open: Option<usize> = None;
+    // Where the last quotation ended: a closing mark with no opening one starts from there.
+    let mut after_last = 0;
     let mut prev = ' ';
+    let close = |start: usize, end: usize, out: &mut Vec<Range<usize>>, after_last: &mut usize| {
+        out.push(base + start..base + end);
+        *after_last = end;
+    };
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
         match c {
             '“' if open.is_none() => open = Some(i),
             '”' => {
-                // A closing mark with no opening one continues a quotation from the last paragraph.
-                out.push(base + open.take().unwrap_or(0)..base + end);
+                // A closing mark with no opening one ends a quotation begun in the last paragraph.
+                let start = open.take().unwrap_or(after_last);
+                close(start, end, out, &mut after_last);
             }
+            '"' if prev.is_ascii_digit() => {}
             '"' => match open.take() {
-                Some(start) => out.push(base + start..base + end),
+                Some(start) => close(start, end, out, &mut after_last),
                 None => {
                     let next = text[end..].chars().next();
                     let closes = !prev.is_whitespace()
                         && !matches!(prev, '(' | '[' | '—' | '–')
                         && next.is_none_or(|n| n.is_whitespace() || n.is_ascii_punctuation());
                     if closes {
-                        out.push(base..base + end);
+                        close(after_last, end, out, &mut after_last);
                     } else {
                         open = Some(i);
                     }
@@ -278,7 +291,37 @@ mod tests {
     #[test]
     fn hard_wrapped_wire_copy() {
         let text = " ANCHORAGE, Alaska  (Reuters) - Exxon Mobil offered \nto pay a $20 million fine on Friday. \nThe company's offer was accompanied by a plan.";
-        assert_eq!(sentences(text).len(), 2);
+        assert_eq!(
+            sentences(text),
+            vec![
+                "ANCHORAGE, Alaska  (Reuters) - Exxon Mobil offered \nto pay a $20 million fine on Friday.",
+                "The company's offer was accompanied by a plan."
+            ]
+        );
+    }
+
+    #[test]
+    fn non_ascii_spaces_and_long_runs_of_stops() {
+        assert_eq!(
+            sentences("He met\u{a0}Mr. Smith. In\u{a0}the U.S. The dollar fell."),
+            vec!["He met\u{a0}Mr. Smith.", "In\u{a0}the U.S.", "The dollar fell."]
+        );
+        let dots = format!("a{}b", ".".repeat(50_000));
+        assert_eq!(sentences(&dots), vec![dots.as_str()]);
+    }
+
+    #[test]
+    fn inch_marks_and_unopened_closing_marks() {
+        let text = "Engineers built a 12\" screen. Azeri forces are coming,” he added. “More,” she said.";
+        let doc = Document::parse(text, Format::Text);
+        let seg = segmenter().segment(&doc);
+        let quotes: Vec<&str> = seg.quotes.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(quotes, vec!["Engineers built a 12\" screen. Azeri forces are coming,”", "“More,”"]);
+        assert!(seg.in_quote(0), "a continued quotation starts with the paragraph");
+        let text = "x “a” b” c";
+        let doc = Document::parse(text, Format::Text);
+        let quotes = segmenter().segment(&doc).quotes;
+        assert!(quotes.windows(2).all(|w| w[0].end <= w[1].start), "{quotes:?}");
     }
 
     /// Real wire sentences: Wikinews (CC BY 2.5, by Wikinews contributors), documents 80174,

@@ -8,6 +8,11 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::lines::LineIndex;
 
+/// The length of a UTF-8 byte-order mark at the start of `text` (0 or 3).
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
 /// Which markup the text is parsed as; chosen from the file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

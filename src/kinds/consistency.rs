@@ -148,32 +148,31 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
 
 struct Use {
     range: Range<usize>,
-    group: usize,
     form: usize,
 }
 
 impl Consistency {
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
-        let mut uses = Vec::new();
+        // The uses of each group's forms, in document order.
+        let mut uses: Vec<Vec<Use>> = self.groups.iter().map(|_| Vec::new()).collect();
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
-            let mut matches: Vec<_> = self.patterns.find_iter(text).collect();
-            self.exceptions.retain_unexcused(text, &mut matches);
+            let mut matches: Vec<_> = self.patterns.captures_iter(text).collect();
+            self.exceptions.retain_unexcused(text, &mut matches, |f| f.range.clone());
             for found in matches {
-                let range = base + found.start..base + found.end;
+                let range = base + found.range.start..base + found.range.end;
                 if (self.skip_names && cx.looks_like_name(block, &range)) || !cx.counts(&range) {
                     continue;
                 }
-                let Some((pattern, _)) = self.patterns.which(&text[found]) else { continue };
-                let (group, form) = self.owners[pattern];
-                uses.push(Use { range, group, form });
+                let (group, form) = self.owners[found.origin];
+                uses[group].push(Use { range, form });
             }
         }
-        for (g, group) in self.groups.iter().enumerate() {
+        for (group, uses) in self.groups.iter().zip(&uses) {
             let mut count = vec![0usize; group.forms.len()];
             let mut first: Vec<Option<&Range<usize>>> = vec![None; group.forms.len()];
-            for u in uses.iter().filter(|u| u.group == g) {
+            for u in uses {
                 count[u.form] += 1;
                 first[u.form].get_or_insert(&u.range);
             }
@@ -192,7 +191,7 @@ impl Consistency {
                 group.names.as_ref().map_or_else(|| format!("`{text}`"), |names| names[form].clone())
             };
             let other_form = name(winner, &other);
-            for u in uses.iter().filter(|u| u.group == g && u.form != winner) {
+            for u in uses.iter().filter(|u| u.form != winner) {
                 let written = &cx.doc.text[u.range.clone()];
                 let literal = is_literal(&group.forms[winner]) && is_literal(&group.forms[u.form]);
                 let fix = literal.then(|| {

@@ -17,6 +17,8 @@
 //! tokens = ['tip of the iceberg', 'perfect storm']
 //! ```
 
+use std::ops::Range;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -59,15 +61,8 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> 
         );
         return None;
     }
-    let list = |cx: &mut Compiler, list: &[Spanned<String>], mode| {
-        if list.is_empty() {
-            Some(None)
-        } else {
-            Patterns::compile(cx, list, mode, spec.ignore_case).map(Some)
-        }
-    };
-    let tokens = list(cx, &spec.tokens, Mode::Words);
-    let raw = list(cx, &spec.raw, Mode::Raw);
+    let tokens = Patterns::compile_optional(cx, &spec.tokens, Mode::Words, spec.ignore_case);
+    let raw = Patterns::compile_optional(cx, &spec.raw, Mode::Raw, spec.ignore_case);
     let exceptions = Exceptions::compile(cx, &spec.exceptions, spec.ignore_case);
     Some(Existence { tokens: tokens?, raw: raw?, exceptions: exceptions? })
 }
@@ -79,7 +74,8 @@ impl Existence {
             let base = block.range.start;
             let mut found: Vec<_> =
                 self.tokens.iter().chain(&self.raw).flat_map(|p| p.find_iter(text)).collect();
-            self.exceptions.retain_unexcused(text, &mut found);
+            found.sort_by_key(|r| (r.start, r.end));
+            self.exceptions.retain_unexcused(text, &mut found, Range::clone);
             for range in found {
                 let range = base + range.start..base + range.end;
                 if cx.counts(&range) {

@@ -84,15 +84,8 @@ pub fn compile(spec: &Spanned<Spec>, cx: &mut Compiler) -> Option<Occurrence> {
     if spec.max.is_none() && spec.min.is_none() {
         cx.error(table, "an occurrence rule needs `max` or `min`, or it can never fire", "in this table");
     }
-    let list = |cx: &mut Compiler, list: &[Spanned<String>], mode| {
-        if list.is_empty() {
-            Some(None)
-        } else {
-            Patterns::compile(cx, list, mode, spec.ignore_case).map(Some)
-        }
-    };
-    let tokens = list(cx, &spec.tokens, Mode::Words);
-    let raw = list(cx, &spec.raw, Mode::Raw);
+    let tokens = Patterns::compile_optional(cx, &spec.tokens, Mode::Words, spec.ignore_case);
+    let raw = Patterns::compile_optional(cx, &spec.raw, Mode::Raw, spec.ignore_case);
     if spec.max.is_none() && spec.min.is_none() {
         return None;
     }

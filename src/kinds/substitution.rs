@@ -121,17 +121,15 @@ impl Substitution {
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
-            let mut matches: Vec<_> = self.patterns.find_iter(text).collect();
-            self.exceptions.retain_unexcused(text, &mut matches);
+            let mut matches: Vec<_> = self.patterns.captures_iter(text).collect();
+            self.exceptions.retain_unexcused(text, &mut matches, |f| f.range.clone());
             for found in matches {
-                let range = base + found.start..base + found.end;
+                let range = base + found.range.start..base + found.range.end;
                 if !cx.counts(&range) || (self.skip_names && cx.looks_like_name(block, &range)) {
                     continue;
                 }
-                let written = &text[found];
-                let Some((index, captures)) = self.patterns.which(written) else { continue };
-                let mut replacement = String::new();
-                captures.expand(&self.replacements[index], &mut replacement);
+                let written = &cx.doc.text[range.clone()];
+                let mut replacement = found.expand(&self.replacements[found.origin]);
                 if self.keep_case {
                     replacement = match_case(written, &replacement);
                 }

@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use super::{ATOM, Block, Document, Scope};
+use super::{Block, Document, Scope, build_prose};
+use crate::source::bom_len;
 
 pub(super) fn parse(text: &str) -> Document<'_> {
     let options = Options::ENABLE_TABLES
@@ -17,13 +18,14 @@ pub(super) fn parse(text: &str) -> Document<'_> {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
-    let mut prose: Vec<u8> = text.bytes().map(|b| if b == b'\n' || b == b'\r' { b } else { b' ' }).collect();
+    let mut prose_ranges: Vec<Range<usize>> = Vec::new();
+    let mut atom_ranges: Vec<Range<usize>> = Vec::new();
     let mut walker = Walker { blocks: Vec::new(), containers: Vec::new(), open: None };
     // Depth inside code blocks, HTML blocks and front matter, whose text is never prose.
     let mut hidden = 0usize;
     // Depth inside autolinks (`<https://…>`), whose text is a URL.
     let mut autolinks = 0usize;
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = bom_len(text);
     for (event, range) in Parser::new_ext(&text[bom..], options).into_offset_iter() {
         let range = range.start + bom..range.end + bom;
         match event {
@@ -49,37 +51,27 @@ pub(super) fn parse(text: &str) -> Document<'_> {
             Event::End(TagEnd::Link) if autolinks > 0 => autolinks -= 1,
             Event::Text(_) if hidden == 0 => {
                 walker.extend(range.clone());
-                if autolinks > 0 {
-                    fill(&mut prose, range, ATOM);
+                if autolinks == 0 {
+                    prose_ranges.push(range);
                 } else {
-                    prose[range.clone()].copy_from_slice(&text.as_bytes()[range]);
+                    atom_ranges.push(range);
                 }
             }
             Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_)
                 if hidden == 0 =>
             {
                 walker.extend(range.clone());
-                fill(&mut prose, range, ATOM);
+                atom_ranges.push(range);
             }
             Event::SoftBreak | Event::HardBreak if hidden == 0 => walker.extend(range),
             _ => {}
         }
     }
     walker.close_block();
-    let prose =
-        String::from_utf8(prose).expect("prose copies whole characters of valid UTF-8 and fills with ASCII");
     let mut blocks = walker.blocks;
     blocks.sort_by_key(|b| b.range.start);
-    Document { text, prose: prose.into(), blocks }
-}
-
-/// Overwrites a range with one ASCII byte, keeping line breaks.
-fn fill(prose: &mut [u8], range: Range<usize>, byte: u8) {
-    for b in &mut prose[range] {
-        if *b != b'\n' && *b != b'\r' {
-            *b = byte;
-        }
-    }
+    let prose = build_prose(text, &prose_ranges, &atom_ranges, &blocks);
+    Document { text, prose, blocks }
 }
 
 struct Walker {
@@ -149,9 +141,10 @@ mod tests {
         assert_eq!(
             blocks(text),
             vec![
-                ("Minsk Group".to_string(), Scope::Heading),
+                // Markup inside a block is a filler that is neither a word nor a space.
+                ("Minsk \u{1a}Group".to_string(), Scope::Heading),
                 (
-                    "See the report and \u{1a}\u{1a}\u{1a}\u{1a}\u{1a}\u{1a}\u{1a}.".to_string(),
+                    format!("See \u{1a}the report{} and {}.", "\u{1a}".repeat(22), "\u{1a}".repeat(7)),
                     Scope::Paragraph
                 ),
                 ("Azeri alt".to_string(), Scope::Paragraph),
@@ -189,6 +182,29 @@ mod tests {
         let doc = parse(text);
         let para = &doc.blocks[1];
         assert_eq!(&text[para.range.clone()], "Azeri forces.");
+    }
+
+    #[test]
+    fn prose_keeps_the_texts_length_and_character_boundaries() {
+        let text = "> “Azeri” *é*, `ü€𝄞` and <b>é</b> [x](http://é.test/€)\n> next line\n";
+        let doc = parse(text);
+        assert_eq!(doc.prose.len(), text.len());
+        for i in 0..text.len() {
+            assert_eq!(text.is_char_boundary(i), doc.prose.is_char_boundary(i), "at byte {i}");
+        }
+        // The quote marker that opens the second line is a space, so a phrase may run across it.
+        let second = text.find("next").unwrap();
+        assert_eq!(&doc.prose[second - 2..second], "  ");
+        // Emphasis and links leave no space before the comma or between the words they touch.
+        assert!(!doc.prose.contains(" ,"));
+    }
+
+    #[test]
+    fn bare_urls_are_not_prose() {
+        let text = "See https://news.test/azeri-forces, or www.azeri.test.\n";
+        let doc = parse(text);
+        assert!(!doc.prose.contains("azeri"), "{:?}", doc.prose);
+        assert!(doc.prose.ends_with(&format!(", or {}.\n", "\u{1a}".repeat(14))), "{:?}", doc.prose);
     }
 
     #[test]

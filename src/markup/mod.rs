@@ -1,10 +1,14 @@
 //! Markup: turns an article's text into a [`Document`] of prose blocks, keeping byte offsets.
 //!
-//! The document's `prose` is a copy of the text with the same length in which everything that is
-//! not prose is blanked: markup syntax, link destinations and raw HTML become spaces, and inline
-//! code becomes U+001A (neither a word nor a space, so "the `x` the" is not a doubled word). Line
-//! breaks are kept. Every rule searches `prose` inside block ranges, so every offset it finds is
-//! already an offset into the original file; nothing is ever searched for again.
+//! The document's `prose` is a copy of the text, byte for byte the same length and with the same
+//! character boundaries, in which everything that is not prose is blanked. Inside a block, markup
+//! (`*`, `[`, a link destination), inline code, raw HTML and bare URLs become a filler that is
+//! neither a word nor a space (U+001A, or a symbol of the same UTF-8 length for a wider
+//! character), so "the `x` the" is no doubled word and `*important*,` has no space before its
+//! comma. Outside blocks, and in the markers that open a line inside one (`> `), they become
+//! spaces. Line breaks are kept. Every rule searches `prose` inside block ranges, so every offset
+//! it finds is already an offset into the original file, on a character boundary of it; nothing
+//! is ever searched for again.
 //!
 //! This module does no I/O.
 
@@ -16,8 +20,18 @@ use std::ops::Range;
 
 use crate::source::Format;
 
-/// The byte written over inline code, math and autolinks in `prose`.
+/// The filler written in `prose` over one-byte characters that are not prose inside a block.
 pub const ATOM: u8 = 0x1a;
+
+/// What each byte of the original text is, while a document is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Markup, or anything else that is not prose.
+    Syntax,
+    /// Not prose, but something a reader sees in its place: inline code, a URL.
+    Atom,
+    Prose,
+}
 
 /// What kind of block a run of prose belongs to; rules choose blocks by these names (`scope`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -100,4 +114,85 @@ impl<'a> Document<'a> {
     pub fn is_plain(&self, range: Range<usize>) -> bool {
         self.text.get(range.clone()) == self.prose.get(range)
     }
+}
+
+/// Builds `prose` from the text, the byte ranges that are prose, those that are atoms (inline
+/// code), and the blocks. Bare URLs inside blocks become atoms too. Returns the text itself when
+/// nothing needs blanking.
+fn build_prose<'a>(
+    text: &'a str,
+    prose_ranges: &[Range<usize>],
+    atom_ranges: &[Range<usize>],
+    blocks: &[Block],
+) -> Cow<'a, str> {
+    let mut class = vec![Class::Syntax; text.len()];
+    for range in prose_ranges {
+        class[range.clone()].fill(Class::Prose);
+    }
+    for range in atom_ranges {
+        class[range.clone()].fill(Class::Atom);
+    }
+    for block in blocks {
+        for url in urls(&text[block.range.clone()]) {
+            class[block.range.start + url.start..block.range.start + url.end].fill(Class::Atom);
+        }
+    }
+    if class.iter().all(|&c| c == Class::Prose) {
+        return Cow::Borrowed(text);
+    }
+    let mut prose = String::with_capacity(text.len());
+    let mut blocks = blocks.iter().peekable();
+    // Whether the current line has had prose yet: markers before it (`> `) become spaces.
+    let mut line_started = false;
+    for (i, c) in text.char_indices() {
+        while blocks.peek().is_some_and(|b| b.range.end <= i) {
+            blocks.next();
+        }
+        let in_block = blocks.peek().is_some_and(|b| b.range.start <= i);
+        if c == '\n' || c == '\r' {
+            prose.push(c);
+            line_started = false;
+        } else if class[i] == Class::Prose {
+            prose.push(c);
+            line_started = true;
+        } else {
+            let spacer = class[i] == Class::Syntax && (!in_block || !line_started);
+            prose.push(match c.len_utf8() {
+                1 if spacer => ' ',
+                1 => char::from(ATOM),
+                2 => '\u{b7}',
+                3 => '\u{2022}',
+                _ => '\u{10fffd}',
+            });
+        }
+    }
+    debug_assert_eq!(prose.len(), text.len(), "fillers keep every character's length");
+    Cow::Owned(prose)
+}
+
+/// Bare URLs in a block's text (`https://…`, `www.…`), without trailing punctuation.
+fn urls(text: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = next_url_start(&text[from..]).map(|i| from + i) {
+        let starts_word = text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let rest = &text[at..];
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '“' | '”'))
+            .unwrap_or(rest.len());
+        let end =
+            at + rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '\'', '’']).len();
+        if starts_word && end > at {
+            found.push(at..end);
+        }
+        from = (at + len).max(at + 1);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    found
+}
+
+fn next_url_start(text: &str) -> Option<usize> {
+    ["https://", "http://", "www."].iter().filter_map(|p| text.find(p)).min()
 }

@@ -3,12 +3,11 @@
 //! A one-line block with no closing punctuation is a heading when it opens the article or is in
 //! title case, the way wire stories put a headline first and subheads between paragraphs.
 
-use std::borrow::Cow;
-
-use super::{Block, Document, Scope};
+use super::{Block, Document, Scope, build_prose};
+use crate::source::bom_len;
 
 pub(super) fn parse(text: &str) -> Document<'_> {
-    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = bom_len(text);
     let mut blocks = Vec::new();
     let mut block_start: Option<usize> = None;
     let mut block_end = bom;
@@ -31,7 +30,9 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     if let Some(start) = block_start {
         blocks.push(new_block(text, start..block_end, blocks.is_empty()));
     }
-    let prose = if bom == 0 { Cow::Borrowed(text) } else { Cow::Owned(format!("   {}", &text[bom..])) };
+    // Everything after the byte-order mark is prose, but for the bare URLs `build_prose` finds.
+    let everything = bom..text.len();
+    let prose = build_prose(text, std::slice::from_ref(&everything), &[], &blocks);
     Document { text, prose, blocks }
 }
 
@@ -94,6 +95,16 @@ mod tests {
         assert_eq!(blocks(text)[1], ("Markets React To The News", Scope::Heading));
         let text = "Body text here.\n\nAdditional reporting by Jane Doe\n";
         assert_eq!(blocks(text)[1].1, Scope::Paragraph);
+    }
+
+    #[test]
+    fn plain_text_is_its_own_prose_but_for_urls() {
+        let text = "Azeri forces.\n\nMore at https://azeri.test/x.\n";
+        let doc = parse(text);
+        assert_eq!(&doc.prose[..23], &text[..23]);
+        assert!(!doc.prose.contains("azeri.test"));
+        let plain = parse("Plain words.\n");
+        assert!(matches!(plain.prose, std::borrow::Cow::Borrowed(_)), "no copy when nothing is blanked");
     }
 
     #[test]
