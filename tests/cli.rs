@@ -298,6 +298,23 @@ fn test_rules_reports_failing_examples() {
 }
 
 #[test]
+fn long_lines_are_shown_as_a_window_with_true_columns() {
+    let dir = scratch("long-line");
+    let line = format!("{}Azeri forces moved. {}", "Word ".repeat(100), "More words here. ".repeat(40));
+    let file = write(&dir, "long.txt", format!("Headline\n\n{line}\n").as_bytes());
+    let o = copydesk(&["check", "--select", "News.Azeri", &file]);
+    let out = stdout(&o);
+    assert!(out.contains("long.txt:3:501"), "the column is the article's: {out}");
+    let source_line = out.lines().find(|l| l.starts_with("3 │")).expect("the line is shown");
+    assert!(source_line.starts_with("3 │ …") && source_line.ends_with('…'), "{source_line}");
+    assert!(source_line.chars().count() < 160, "{source_line}");
+    let caret = out.lines().find(|l| l.contains('^')).expect("a caret line");
+    let column = |line: &str, at: usize| line[..at].chars().count();
+    let shown = column(source_line, source_line.find("Azeri").expect("the span is in the window"));
+    assert_eq!(column(caret, caret.find('^').expect("caret")), shown, "the caret sits under the span");
+}
+
+#[test]
 fn a_missing_rules_directory_is_named_as_such() {
     let o = copydesk(&["check", "--rules", "no/such/rules", SEED]);
     assert_eq!(o.status.code(), Some(2));

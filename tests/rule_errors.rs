@@ -28,7 +28,8 @@ fn every_broken_rule_set_reports_its_problems() {
             failures.push(format!("{}: no problems reported", case.display()));
             continue;
         }
-        let rendered = String::from_utf8(render_problems(&set.files, &problems, false)).expect("UTF-8");
+        let rendered = String::from_utf8(render_problems(&set.files, &problems, false).expect("renders"))
+            .expect("UTF-8");
         failures.extend(common::compare(&case.with_extension("out"), &rendered));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -137,40 +137,47 @@ impl Capitalization {
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let words = self.words(cx);
         let candidates = self.candidates(&words);
-        // Distinct names, and for each first word the names that start with it.
-        let mut keys: Vec<Vec<&str>> = Vec::new();
-        let mut seen: HashMap<Vec<&str>, ()> = HashMap::new();
+        // Distinct names, each looked up by its words: at every word, one hash lookup per
+        // distinct name length, whatever the number of names.
+        let word_keys: Vec<&str> = words.iter().map(|w| w.key.as_str()).collect();
+        let mut names: HashMap<&[&str], usize> = HashMap::new();
         for range in candidates {
-            let key: Vec<&str> = words[range].iter().map(|w| w.key.as_str()).collect();
-            if !self.exceptions.iter().any(|e| e.iter().map(String::as_str).eq(key.iter().copied()))
-                && seen.insert(key.clone(), ()).is_none()
-            {
-                keys.push(key);
+            let key = &word_keys[range];
+            let excepted =
+                self.exceptions.iter().any(|e| e.iter().map(String::as_str).eq(key.iter().copied()));
+            if !excepted {
+                let next = names.len();
+                names.entry(key).or_insert(next);
             }
         }
-        if keys.is_empty() {
+        if names.is_empty() {
             return;
         }
-        let mut by_first: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (k, key) in keys.iter().enumerate() {
-            by_first.entry(key[0]).or_default().push(k);
+        let mut lengths: Vec<usize> = names.keys().map(|k| k.len()).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        // How many words from each one on are joined, with no possessive before the last.
+        let mut reach = vec![1usize; words.len()];
+        for i in (0..words.len().saturating_sub(1)).rev() {
+            if words[i + 1].joined && !words[i].possessive {
+                reach[i] = reach[i + 1] + 1;
+            }
         }
-        let mut occurrences: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
+        let mut occurrences: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        let mut lengths_of: Vec<usize> = vec![0; names.len()];
+        for (key, &k) in &names {
+            lengths_of[k] = key.len();
+        }
         for i in 0..words.len() {
-            let Some(list) = by_first.get(words[i].key.as_str()) else { continue };
-            for &k in list {
-                let n = keys[k].len();
-                let fits = i + n <= words.len()
-                    && (1..n).all(|j| words[i + j].joined && !words[i + j - 1].possessive)
-                    && (0..n).all(|j| words[i + j].key == keys[k][j]);
-                if fits {
+            for &n in lengths.iter().take_while(|&&n| n <= reach[i]) {
+                if let Some(&k) = names.get(&word_keys[i..i + n]) {
                     occurrences[k].push(i);
                 }
             }
         }
         let mut flagged: Vec<(usize, usize, usize)> = Vec::new(); // start word, length, established start
         for (k, starts) in occurrences.iter().enumerate() {
-            let n = keys[k].len();
+            let n = lengths_of[k];
             let Some(established) = establish(&words, starts, n) else { continue };
             for &start in starts {
                 if differs(&words, start, established, n) {

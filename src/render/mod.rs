@@ -76,7 +76,7 @@ impl<W: Write> Reporter<W> {
         match self.format {
             OutputFormat::Human => {
                 for d in diagnostics {
-                    self.out.write_all(&human::render(source, d, self.color))?;
+                    self.out.write_all(&human::render(source, d, self.color)?)?;
                 }
             }
             OutputFormat::Short => {
@@ -136,5 +136,5 @@ pub fn write_problems(
     problems: &[FileProblem],
     color: bool,
 ) -> io::Result<()> {
-    out.write_all(&render_problems(files, problems, color))
+    out.write_all(&render_problems(files, problems, color)?)
 }
