@@ -76,31 +76,14 @@ struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     ignore: Vec<String>,
     /// The lowest level shown.
-    #[arg(long, value_enum, default_value_t = Level::Suggestion)]
-    level: Level,
+    #[arg(long, value_enum, default_value_t = Severity::Suggestion)]
+    level: Severity,
     /// The lowest level that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = Level::Warning)]
-    fail_level: Level,
+    #[arg(long, value_enum, default_value_t = Severity::Warning)]
+    fail_level: Severity,
     /// The file name to report for stdin; its extension picks Markdown or plain text.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Level {
-    Suggestion,
-    Warning,
-    Error,
-}
-
-impl From<Level> for Severity {
-    fn from(level: Level) -> Severity {
-        match level {
-            Level::Suggestion => Severity::Suggestion,
-            Level::Warning => Severity::Warning,
-            Level::Error => Severity::Error,
-        }
-    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,27 +133,40 @@ fn report_error(err: &Error) {
 }
 
 /// Loads the built-in rules (unless switched off) and the given directories. Problems in rule
-/// files are rendered to stderr and end the command with exit code 2.
-fn load_rules(source: &RuleSourceArgs) -> Result<Result<RuleSet, u8>, Error> {
-    let mut files = pack::builtin(!source.no_default_rules);
-    for dir in &source.rules {
-        files.extend(pack::read_dir(dir)?);
-    }
+/// files are rendered to stderr and end the command (exit code 2) with a count of them.
+fn load_rules(source: &RuleSourceArgs) -> Result<RuleSet, Error> {
+    let files = read_rule_dirs(pack::builtin(!source.no_default_rules), &source.rules)?;
     let (set, problems) = pack::load(files, true);
     if problems.is_empty() {
-        return Ok(Ok(set));
+        return Ok(set);
     }
     show_problems(&set, &problems, source.color)?;
-    let count = problems.len();
     let files: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
-    let _ = writeln!(
-        io::stderr().lock(),
-        "error: {count} problem{} in {} rule file{}; nothing was checked",
-        if count == 1 { "" } else { "s" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" }
-    );
-    Ok(Err(2))
+    Err(Error::RuleFiles { problems: problems.len(), files: files.len() })
+}
+
+/// Adds the rule files of each directory to `files`; every unreadable directory or file is
+/// reported, and the first becomes the error.
+fn read_rule_dirs(mut files: Vec<pack::RuleFile>, dirs: &[PathBuf]) -> Result<Vec<pack::RuleFile>, Error> {
+    let mut errors = Vec::new();
+    for dir in dirs {
+        let (found, failed) = pack::read_dir(dir);
+        files.extend(found);
+        errors.extend(failed);
+    }
+    let mut errors = errors.into_iter();
+    let Some(first) = errors.next() else { return Ok(files) };
+    errors.for_each(|e| report_error(&e));
+    Err(first)
+}
+
+/// " (did you mean `News.Azeri`?)" for a name close to a known id, or to the name part of one.
+fn did_you_mean(name: &str, ids: &[&str]) -> String {
+    let same_name = ids.iter().find(|full| full.rsplit('.').next() == Some(name)).copied();
+    same_name
+        .or_else(|| toml_file::closest(name, ids))
+        .map(|b| format!(" (did you mean `{b}`?)"))
+        .unwrap_or_default()
 }
 
 fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) -> Result<(), Error> {
@@ -179,16 +175,12 @@ fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) ->
 }
 
 fn check(args: CheckArgs) -> Result<u8, Error> {
-    let mut set = match load_rules(&args.source)? {
-        Ok(set) => set,
-        Err(code) => return Ok(code),
-    };
+    let mut set = load_rules(&args.source)?;
     let all_ids: Vec<String> = set.rules.iter().map(|r| r.id.clone()).collect();
     let unknown = set.select(&args.select, &args.ignore);
     if let Some(name) = unknown.first() {
         let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
-        let hint =
-            toml_file::closest(name, &ids).map(|b| format!(" (did you mean `{b}`?)")).unwrap_or_default();
+        let hint = did_you_mean(name, &ids);
         return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
     }
     let (inputs, errors) = walk::expand(&args.paths);
@@ -196,8 +188,7 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     for err in &errors {
         report_error(err);
     }
-    let min_level = Severity::from(args.level);
-    let fail_level = Severity::from(args.fail_level);
+    let (min_level, fail_level) = (args.level, args.fail_level);
     let color = args.source.color.enabled(io::stdout().is_terminal());
     let stdout = io::stdout().lock();
     let mut reporter = Reporter::new(io::BufWriter::new(stdout), args.format, color);
@@ -234,10 +225,7 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
 }
 
 fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {
-    let set = match load_rules(source)? {
-        Ok(set) => set,
-        Err(code) => return Ok(code),
-    };
+    let set = load_rules(source)?;
     let width = set.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = io::stdout().lock();
     for rule in &set.rules {
@@ -255,17 +243,10 @@ fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {
 }
 
 fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
-    let set = match load_rules(source)? {
-        Ok(set) => set,
-        Err(code) => return Ok(code),
-    };
+    let set = load_rules(source)?;
     let Some(rule) = set.rule(id) else {
         let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
-        let same_name = ids.iter().find(|full| full.rsplit('.').next() == Some(id)).copied();
-        let hint = same_name
-            .or_else(|| toml_file::closest(id, &ids))
-            .map(|b| format!(" (did you mean `{b}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(id, &ids);
         let more = if source.rules.is_empty() { "; a newsroom's own rules need `--rules DIR`" } else { "" };
         return Err(Error::Usage(format!("no rule `{id}`{hint}; `copydesk rules` lists them{more}")));
     };
@@ -297,10 +278,7 @@ fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
 }
 
 fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
-    let mut files = pack::builtin(dir.is_none());
-    if let Some(dir) = &dir {
-        files.extend(pack::read_dir(dir)?);
-    }
+    let files = read_rule_dirs(pack::builtin(dir.is_none()), dir.as_slice())?;
     let (set, mut problems) = pack::load(files, false);
     let broken: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
     let tested: Vec<_> = set.rules.iter().filter(|r| dir.is_none() || !set.files[r.file].builtin).collect();

@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Range;
 
 /// How serious a finding is; ordered so that `Suggestion < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Severity {
     Suggestion,
     Warning,

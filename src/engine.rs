@@ -62,9 +62,6 @@ impl RuleSet {
 }
 
 fn diagnostic(rule: &Rule, hit: Hit, doc: &Document, seg: &Segments) -> Option<Diagnostic> {
-    if rule.skip_quotes && seg.in_quote(hit.range.start) {
-        return None;
-    }
     let mut notes = Vec::new();
     let fix = hit.fix.filter(|fix| !fix.edits.is_empty()).and_then(|fix| {
         let quoted = fix.edits.iter().any(|e| {

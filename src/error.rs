@@ -6,6 +6,10 @@
 use std::io;
 use std::path::PathBuf;
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: cannot read: {source}", path.display())]
@@ -31,6 +35,12 @@ pub enum Error {
 
     #[error("{path}: cannot walk the directory: {message}")]
     Walk { path: String, message: String },
+
+    #[error("{}: not a regular file", path.display())]
+    NotAFile { path: PathBuf },
+
+    #[error("{problems} problem{} in {files} rule file{}; nothing was checked", plural(*problems), plural(*files))]
+    RuleFiles { problems: usize, files: usize },
 
     #[error("{0}")]
     Usage(String),

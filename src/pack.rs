@@ -71,60 +71,60 @@ pub fn builtin(rules: bool) -> Vec<RuleFile> {
         .collect()
 }
 
-/// Reads the rule files of a rules directory (or of one pack directory), sorted by path.
-pub fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, Error> {
-    let dir_error = |message: String| Error::RulesDir { path: dir.to_owned(), message };
-    let walk_error = |e: std::io::Error| dir_error(e.to_string());
-    if !dir.exists() {
-        return Err(dir_error("no such directory".to_owned()));
-    }
+/// Reads the rule files of a rules directory (or of one pack directory), sorted by path, with an
+/// error for each directory or file that could not be read; the others are still returned.
+pub fn read_dir(dir: &Path) -> (Vec<RuleFile>, Vec<Error>) {
+    let dir_error = |message: &str| Error::RulesDir { path: dir.to_owned(), message: message.to_owned() };
     if !dir.is_dir() {
-        return Err(dir_error("not a directory".to_owned()));
+        return (
+            Vec::new(),
+            vec![dir_error(if dir.exists() { "not a directory" } else { "no such directory" })],
+        );
     }
-    let tomls = |d: &Path| -> Result<Vec<PathBuf>, Error> {
-        let mut paths: Vec<PathBuf> = fs::read_dir(d)
-            .map_err(walk_error)?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        paths.sort();
-        Ok(paths)
-    };
-    let mut packs = Vec::new();
-    if tomls(dir)?.is_empty() {
-        for entry in fs::read_dir(dir).map_err(walk_error)? {
-            let path = entry.map_err(walk_error)?.path();
-            if path.is_dir() {
-                packs.push(path);
+    let mut errors = Vec::new();
+    let entries = |d: &Path, errors: &mut Vec<Error>| -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = match fs::read_dir(d) {
+            Ok(read) => read.flatten().map(|e| e.path()).collect(),
+            Err(e) => {
+                errors.push(Error::RulesDir { path: d.to_owned(), message: e.to_string() });
+                Vec::new()
             }
-        }
+        };
+        paths.sort();
+        paths
+    };
+    let is_toml = |p: &PathBuf| p.is_file() && p.extension().is_some_and(|x| x == "toml");
+    let top = entries(dir, &mut errors);
+    let packs: Vec<PathBuf> = if top.iter().any(is_toml) {
+        vec![dir.to_owned()]
     } else {
-        packs.push(dir.to_owned());
-    }
-    packs.sort();
+        top.into_iter().filter(|p| p.is_dir()).collect()
+    };
     let mut files: Vec<RuleFile> = Vec::new();
     for pack_dir in packs {
         let pack = pack_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        for path in tomls(&pack_dir)? {
-            let bytes = fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
-            let text = Source::decode(path.clone(), Format::Text, bytes)?.text;
-            let name = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            files.push(RuleFile {
-                path: path.display().to_string().replace('\\', "/"),
-                pack: pack.clone(),
-                name,
-                text,
-                builtin: false,
-            });
+        for path in entries(&pack_dir, &mut errors).into_iter().filter(is_toml) {
+            let read = fs::read(&path)
+                .map_err(|source| Error::Read { path: path.clone(), source })
+                .and_then(|bytes| Source::decode(path.clone(), Format::Text, bytes));
+            match read {
+                Ok(source) => files.push(RuleFile {
+                    path: path.display().to_string().replace('\\', "/"),
+                    pack: pack.clone(),
+                    name: path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    text: source.text,
+                    builtin: false,
+                }),
+                Err(err) => errors.push(err),
+            }
         }
     }
-    if files.iter().all(RuleFile::is_pack_file) {
-        return Err(dir_error(
-            "no rule files here (expected <Pack>/<Rule>.toml, or <Rule>.toml in a pack folder)".to_owned(),
+    if errors.is_empty() && files.iter().all(RuleFile::is_pack_file) {
+        errors.push(dir_error(
+            "no rule files here (expected <Pack>/<Rule>.toml, or <Rule>.toml in a pack folder)",
         ));
     }
-    Ok(files)
+    (files, errors)
 }
 
 #[derive(Deserialize)]

@@ -25,7 +25,7 @@ pub struct RuleSpec {
     rationale: Option<String>,
     message: Option<Spanned<String>>,
     level: Option<Spanned<String>>,
-    scope: Option<Vec<Spanned<String>>>,
+    scope: Option<Spanned<Vec<Spanned<String>>>>,
     link: Option<String>,
     skip_quotes: Option<bool>,
     #[serde(default)]
@@ -90,11 +90,6 @@ impl<'a> Compiler<'a> {
         let span = toml_file::inner_span(self.file, &value.span(), value.get_ref(), inner);
         self.problems.push(Problem::new(span, message, "here"));
     }
-
-    /// The file range of bytes `inner` of a string value.
-    pub fn span_in(&self, value: &Spanned<String>, inner: Range<usize>) -> Range<usize> {
-        toml_file::inner_span(self.file, &value.span(), value.get_ref(), inner)
-    }
 }
 
 /// Where a rule comes from: its pack, its name, and its file's index and text.
@@ -138,7 +133,7 @@ pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
         None => Some(ScopeSet::ALL),
         Some(list) => {
             let mut scopes = Vec::new();
-            for name in list {
+            for name in list.get_ref() {
                 match Scope::parse(name.get_ref()) {
                     Some(scope) => scopes.push(scope),
                     None => {
@@ -151,8 +146,8 @@ pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
                     }
                 }
             }
-            if list.is_empty() {
-                cx.error(0..0, "`scope` is empty, so this rule can never fire", "here");
+            if list.get_ref().is_empty() {
+                cx.error(list.span(), "`scope` is empty, so this rule can never fire", "no block to read");
             }
             Some(ScopeSet::of(scopes))
         }
@@ -167,6 +162,16 @@ pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
         }
     }
     let kind = compile_kind(&spec, &mut cx);
+    if let (Some(Kind::Capitalization(_)), Some(list), Some(scope)) = (&kind, &spec.scope, scope) {
+        if !scope.contains(Scope::Paragraph) && !scope.contains(Scope::List) && !scope.contains(Scope::Quote)
+        {
+            cx.error(
+                list.span(),
+                "a capitalization rule never reads headings or table cells, so this scope leaves it nothing",
+                "no paragraph, list or quote",
+            );
+        }
+    }
     // The message is checked against the kind named even when the kind's table has mistakes.
     let kind_name = present_kinds(&spec).first().map(|(name, _)| *name);
     let message = kind_name.zip(spec.message.as_ref()).and_then(|(name, message)| {

@@ -9,7 +9,6 @@
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// A mistake in a file the user wrote, with the byte range it concerns.
@@ -282,11 +281,6 @@ fn string_offsets(raw: &str) -> Option<Vec<usize>> {
 
 fn char_len(hex: &str) -> Option<usize> {
     Some(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?.len_utf8())
-}
-
-/// A spanned string's value and span, for code that reports problems inside it.
-pub fn parts(value: &Spanned<String>) -> (&str, Range<usize>) {
-    (value.get_ref().as_str(), value.span())
 }
 
 #[cfg(test)]

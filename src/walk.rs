@@ -114,7 +114,7 @@ pub fn read_file(path: &Path) -> Result<Article, Error> {
     let read_error = |source| Error::Read { path: path.to_owned(), source };
     let metadata = fs::metadata(path).map_err(read_error)?;
     if !metadata.is_file() {
-        return Err(Error::Usage(format!("{}: not a regular file", path.display())));
+        return Err(Error::NotAFile { path: path.to_owned() });
     }
     let bytes = fs::read(path).map_err(read_error)?;
     decode(path.to_owned(), Format::from_path(path), bytes)

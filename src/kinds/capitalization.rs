@@ -40,7 +40,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Context, Hit};
+use super::{Context, Hit, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::markup::Scope;
 use crate::rule::Compiler;
@@ -350,17 +350,9 @@ fn opens_clause(before: &str) -> bool {
 }
 
 fn case_of(word: &str) -> Case {
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
     match word.chars().next() {
         Some(c) if c.is_lowercase() => Case::Lower,
-        Some(c) if c.is_uppercase() => {
-            let rest_upper = letters.by_ref().skip(1).all(char::is_uppercase);
-            if rest_upper && word.chars().filter(|c| c.is_alphabetic()).count() > 1 {
-                Case::Other
-            } else {
-                Case::Capital
-            }
-        }
+        Some(c) if c.is_uppercase() && !in_capitals(word) => Case::Capital,
         _ => Case::Other,
     }
 }

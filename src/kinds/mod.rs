@@ -63,11 +63,9 @@ impl Context<'_> {
     /// ("Millenium Technology", "the Defense Department"), or in capitals ("LABOUR REFORM"). In
     /// a heading every word is capitalized, so there nothing reads as a name.
     pub fn looks_like_name(&self, block: &Block, range: &Range<usize>) -> bool {
-        let text = &self.doc.prose[range.clone()];
-        let letters = || text.chars().filter(|c| c.is_alphabetic());
-        let in_capitals = letters().count() > 1 && letters().all(char::is_uppercase);
+        let text = &self.doc.text[range.clone()];
         let capitalized = text.starts_with(char::is_uppercase) && !self.sentence_initial(range);
-        block.scope != Scope::Heading && (in_capitals || capitalized)
+        block.scope != Scope::Heading && (in_capitals(text) || capitalized)
     }
 
     /// Whether a match counts for this rule: not inside a quotation the rule skips.
@@ -143,9 +141,7 @@ impl Kind {
 /// Gives `replacement` the case pattern of `written`: all capitals stay all capitals, a capital
 /// first letter stays capital; otherwise the replacement is used as the rule writes it.
 pub fn match_case(written: &str, replacement: &str) -> String {
-    let letters = || written.chars().filter(|c| c.is_alphabetic());
-    let all_caps = letters().count() > 1 && letters().all(char::is_uppercase);
-    if all_caps {
+    if in_capitals(written) {
         return replacement.to_uppercase();
     }
     if written.starts_with(char::is_uppercase) {
@@ -155,6 +151,13 @@ pub fn match_case(written: &str, replacement: &str) -> String {
         }
     }
     replacement.to_owned()
+}
+
+/// Whether a word or phrase is written in capitals: two letters or more, none lowercase
+/// ("OSCE", "LABOUR REFORM").
+pub fn in_capitals(text: &str) -> bool {
+    let mut letters = text.chars().filter(|c| c.is_alphabetic());
+    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
 
 /// Whether a form from a rule file is literal text (and so can be written back as a fix).

@@ -40,7 +40,7 @@ pub const KEYS: &[&str] = &["per", "max", "min", "tokens", "raw", "ignore-case"]
 pub struct Spec {
     per: Spanned<String>,
     max: Option<usize>,
-    min: Option<usize>,
+    min: Option<Spanned<usize>>,
     #[serde(default)]
     tokens: Vec<Spanned<String>>,
     #[serde(default)]
@@ -84,12 +84,17 @@ pub fn compile(spec: &Spanned<Spec>, cx: &mut Compiler) -> Option<Occurrence> {
     if spec.max.is_none() && spec.min.is_none() {
         cx.error(table, "an occurrence rule needs `max` or `min`, or it can never fire", "in this table");
     }
+    let min = spec.min.as_ref().map(|m| *m.get_ref());
+    if let (None, Some(zero)) = (spec.max, spec.min.as_ref().filter(|m| *m.get_ref() == 0)) {
+        cx.error(zero.span(), "nothing counts fewer than zero, so this rule can never fire", "`min = 0`");
+        return None;
+    }
     let tokens = Patterns::compile_optional(cx, &spec.tokens, Mode::Words, spec.ignore_case);
     let raw = Patterns::compile_optional(cx, &spec.raw, Mode::Raw, spec.ignore_case);
     if spec.max.is_none() && spec.min.is_none() {
         return None;
     }
-    Some(Occurrence { per: per?, max: spec.max, min: spec.min, tokens: tokens?, raw: raw? })
+    Some(Occurrence { per: per?, max: spec.max, min, tokens: tokens?, raw: raw? })
 }
 
 impl Occurrence {

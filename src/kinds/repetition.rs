@@ -24,7 +24,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Context, Hit};
+use super::{Context, Hit, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rule::Compiler;
 
@@ -114,13 +114,8 @@ fn same_word(a: &str, b: &str) -> bool {
 
 /// Whether the pair's case shows a name or a code rather than a slip.
 fn is_name_or_code(cx: &Context, first: &std::ops::Range<usize>, a: &str, b: &str) -> bool {
-    let capitals =
-        |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() > 1 && !w.chars().any(char::is_lowercase);
-    if capitals(a) || capitals(b) {
+    if in_capitals(a) || in_capitals(b) || b.starts_with(char::is_uppercase) {
         return true;
     }
-    if b.starts_with(char::is_uppercase) && !capitals(b) {
-        return true;
-    }
-    a.starts_with(char::is_uppercase) && !capitals(a) && !cx.sentence_initial(first)
+    a.starts_with(char::is_uppercase) && !cx.sentence_initial(first)
 }
