@@ -56,6 +56,7 @@ impl RuleSet {
         unknown
     }
 
+    /// The rule with this id, if the set has it.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

@@ -22,6 +22,7 @@ pub struct Position {
 }
 
 impl LineIndex {
+    /// Indexes the line starts of `text` in one pass.
     pub fn new(text: &str) -> LineIndex {
         let bom = crate::source::bom_len(text);
         let mut starts = vec![bom];
@@ -41,6 +42,7 @@ impl LineIndex {
         Some(start..end)
     }
 
+    /// The number of lines (a text ending in a line break has an empty last line).
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }

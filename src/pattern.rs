@@ -172,6 +172,7 @@ impl Patterns {
 pub struct Exceptions(Option<Patterns>);
 
 impl Exceptions {
+    /// Compiles exceptions (whole-word patterns); `None` when one has a mistake.
     pub fn compile(cx: &mut Compiler, list: &[Spanned<String>], ignore_case: bool) -> Option<Exceptions> {
         Patterns::compile_optional(cx, list, Mode::Words, ignore_case).map(Exceptions)
     }

@@ -73,14 +73,17 @@ pub struct Compiler<'a> {
 }
 
 impl<'a> Compiler<'a> {
+    /// A compiler for the rule file whose text is `file`.
     pub fn new(file: &'a str) -> Compiler<'a> {
         Compiler { file, problems: Vec::new() }
     }
 
+    /// Reports a problem at `span` of the file.
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, label: impl Into<String>) {
         self.problems.push(Problem::new(span, message, label));
     }
 
+    /// Reports a problem built by the caller.
     pub fn push(&mut self, problem: Problem) {
         self.problems.push(problem);
     }

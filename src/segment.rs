@@ -48,6 +48,7 @@ impl Segments {
 }
 
 impl Segmenter {
+    /// A segmenter from the packs' word lists.
     pub fn new<'a>(
         abbreviations: impl IntoIterator<Item = &'a str>,
         final_abbreviations: impl IntoIterator<Item = &'a str>,
@@ -60,6 +61,7 @@ impl Segmenter {
         }
     }
 
+    /// Finds the sentences, words and quotations of every block, in one pass over each.
     pub fn segment(&self, doc: &Document) -> Segments {
         let mut segments = Segments::default();
         for block in &doc.blocks {

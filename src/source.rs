@@ -40,6 +40,7 @@ pub struct Source {
 }
 
 impl Source {
+    /// An article from text already decoded.
     pub fn new(path: PathBuf, format: Format, text: String) -> Source {
         let lines = LineIndex::new(&text);
         Source { path, format, text, lines }

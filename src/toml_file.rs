@@ -21,10 +21,12 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem at `span`, with the message and the label under the caret.
     pub fn new(span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Problem {
         Problem { span, message: message.into(), label: label.into(), notes: Vec::new() }
     }
 
+    /// Adds a note shown under the problem.
     pub fn with_note(mut self, note: impl Into<String>) -> Problem {
         self.notes.push(note.into());
         self

@@ -45,6 +45,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::markup::Scope;
 use crate::rule::Compiler;
 
+/// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match", "first"];
 
 /// The keys of the kind table, for hints when one is misplaced.
@@ -81,6 +82,7 @@ pub struct Capitalization {
     exceptions: Vec<Vec<String>>,
 }
 
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Capitalization> {
     let spec = spanned.get_ref();
     let min_words = spec.min_words.as_ref().map_or(2, |m| *m.get_ref());
@@ -134,6 +136,7 @@ struct Word {
 }
 
 impl Capitalization {
+    /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let words = self.words(cx);
         let candidates = self.candidates(&words);

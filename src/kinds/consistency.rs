@@ -38,6 +38,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
+/// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match", "other", "form", "other-form"];
 
 /// The keys of the kind table, for hints when one is misplaced.
@@ -79,6 +80,7 @@ pub struct Consistency {
     exceptions: Exceptions,
 }
 
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency> {
     let (table, spec) = (spanned.span(), spanned.get_ref());
     if spec.group.is_empty() {
@@ -152,6 +154,7 @@ struct Use {
 }
 
 impl Consistency {
+    /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         // The uses of each group's forms, in document order.
         let mut uses: Vec<Vec<Use>> = self.groups.iter().map(|_| Vec::new()).collect();

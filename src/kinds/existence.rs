@@ -26,6 +26,7 @@ use super::{Context, Hit};
 use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
+/// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match"];
 
 /// The keys of the kind table, for hints when one is misplaced.
@@ -51,6 +52,7 @@ pub struct Existence {
     exceptions: Exceptions,
 }
 
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> {
     let (table, spec) = (spanned.span(), spanned.get_ref());
     if spec.tokens.is_empty() && spec.raw.is_empty() {
@@ -68,6 +70,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> 
 }
 
 impl Existence {
+    /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());

@@ -96,6 +96,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind's table name in rule files.
     pub fn name(&self) -> &'static str {
         match self {
             Kind::Existence(_) => "existence",
@@ -126,6 +127,7 @@ impl Kind {
         !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_))
     }
 
+    /// Runs the kind over one document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         match self {
             Kind::Existence(k) => k.check(cx, hits),

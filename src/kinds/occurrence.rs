@@ -30,6 +30,7 @@ use super::{Context, Hit};
 use crate::pattern::{Mode, Patterns};
 use crate::rule::Compiler;
 
+/// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["count", "max", "min"];
 
 /// The keys of the kind table, for hints when one is misplaced.
@@ -65,6 +66,7 @@ pub struct Occurrence {
     raw: Option<Patterns>,
 }
 
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
 pub fn compile(spec: &Spanned<Spec>, cx: &mut Compiler) -> Option<Occurrence> {
     let table = spec.span();
     let spec = spec.get_ref();
@@ -142,6 +144,7 @@ impl Occurrence {
         hits.push(Hit { range, args: args(count), ..Hit::default() });
     }
 
+    /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         match self.per {
             Per::Sentence => {

@@ -28,6 +28,7 @@ use super::{Context, Hit, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::rule::Compiler;
 
+/// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match"];
 
 /// The keys of the kind table, for hints when one is misplaced.
@@ -46,6 +47,7 @@ pub struct Repetition {
     exceptions: Vec<String>,
 }
 
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Repetition> {
     let spec = spanned.get_ref();
     let mut exceptions = Vec::new();
@@ -59,6 +61,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Repetition>
 }
 
 impl Repetition {
+    /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         for block in cx.blocks() {
             let words = cx.seg.words_in(&block.range);

@@ -29,6 +29,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
+/// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match", "replacement"];
 
 /// The keys of the kind table, for hints when one is misplaced.
@@ -92,6 +93,7 @@ pub struct Substitution {
     skip_names: bool,
 }
 
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitution> {
     let spec = spanned.get_ref();
     let entries = &spec.swap.get_ref().0;
@@ -117,6 +119,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitutio
 }
 
 impl Substitution {
+    /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());

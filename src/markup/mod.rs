@@ -56,6 +56,7 @@ impl Scope {
         }
     }
 
+    /// Parses a scope name as rule files write it.
     pub fn parse(word: &str) -> Option<Scope> {
         Scope::ALL.into_iter().find(|s| s.as_str() == word)
     }
@@ -72,10 +73,12 @@ pub struct ScopeSet(u8);
 impl ScopeSet {
     pub const ALL: ScopeSet = ScopeSet(0b1_1111);
 
+    /// The set of the given scopes.
     pub fn of(scopes: impl IntoIterator<Item = Scope>) -> ScopeSet {
         ScopeSet(scopes.into_iter().fold(0, |bits, s| bits | s.bit()))
     }
 
+    /// Whether the set has this scope.
     pub fn contains(self, scope: Scope) -> bool {
         self.0 & scope.bit() != 0
     }
@@ -97,6 +100,7 @@ pub struct Document<'a> {
 }
 
 impl<'a> Document<'a> {
+    /// Finds the prose blocks of an article and blanks everything else in `prose`.
     pub fn parse(text: &'a str, format: Format) -> Document<'a> {
         match format {
             Format::Text => plain::parse(text),

@@ -56,10 +56,12 @@ pub struct Reporter<W: Write> {
 }
 
 impl<W: Write> Reporter<W> {
+    /// A reporter writing to `out` in `format`, with ANSI colour when `color`.
     pub fn new(out: W, format: OutputFormat, color: bool) -> Reporter<W> {
         Reporter { out, format, color, summary: Summary::default(), wrote_any: false }
     }
 
+    /// Writes what comes before the first file (the JSON header).
     pub fn begin(&mut self) -> io::Result<()> {
         if self.format == OutputFormat::Json {
             self.out.write_all(b"{\"version\": 1, \"diagnostics\": [")?;
@@ -101,6 +103,7 @@ impl<W: Write> Reporter<W> {
         Ok(())
     }
 
+    /// Writes what comes after the last file (the summary) and flushes.
     pub fn finish(&mut self) -> io::Result<()> {
         let s = self.summary;
         match self.format {
