@@ -233,17 +233,13 @@ fn validate(cx: &mut Compiler, pattern: &Spanned<String>, ignore_case: bool) -> 
         cx.error(pattern.span(), "empty pattern", "matches nothing at all");
         return None;
     }
+    let invalid = |cx: &mut Compiler, span: &ast::Span, kind: &dyn std::fmt::Display| {
+        cx.error_in(pattern, span.start.offset..span.end.offset, format!("invalid regex: {kind}"));
+        None
+    };
     let ast = match ast::parse::Parser::new().parse(source) {
         Ok(ast) => ast,
-        Err(err) => {
-            let span = err.span();
-            cx.error_in(
-                pattern,
-                span.start.offset..span.end.offset,
-                format!("invalid regex: {}", err.kind()),
-            );
-            return None;
-        }
+        Err(err) => return invalid(cx, err.span(), err.kind()),
     };
     let translated = regex_syntax::hir::translate::TranslatorBuilder::new()
         .case_insensitive(ignore_case)
@@ -251,15 +247,7 @@ fn validate(cx: &mut Compiler, pattern: &Spanned<String>, ignore_case: bool) -> 
         .translate(source, &ast);
     let hir = match translated {
         Ok(hir) => hir,
-        Err(err) => {
-            let span = err.span();
-            cx.error_in(
-                pattern,
-                span.start.offset..span.end.offset,
-                format!("invalid regex: {}", err.kind()),
-            );
-            return None;
-        }
+        Err(err) => return invalid(cx, err.span(), err.kind()),
     };
     if hir.properties().minimum_len() == Some(0) {
         cx.error(pattern.span(), "this pattern matches empty text", "matches nothing at all");

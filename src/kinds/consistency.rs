@@ -158,19 +158,9 @@ impl Consistency {
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         // The uses of each group's forms, in document order.
         let mut uses: Vec<Vec<Use>> = self.groups.iter().map(|_| Vec::new()).collect();
-        for block in cx.blocks() {
-            let text = cx.doc.prose(block.range.clone());
-            let base = block.range.start;
-            let mut matches: Vec<_> = self.patterns.captures_iter(text).collect();
-            self.exceptions.retain_unexcused(text, &mut matches, |f| f.range.clone());
-            for found in matches {
-                let range = base + found.range.start..base + found.range.end;
-                if (self.skip_names && cx.looks_like_name(block, &range)) || !cx.counts(&range) {
-                    continue;
-                }
-                let (group, form) = self.owners[found.origin];
-                uses[group].push(Use { range, form });
-            }
+        for (_, range, found) in cx.matches(&self.patterns, &self.exceptions, self.skip_names) {
+            let (group, form) = self.owners[found.origin];
+            uses[group].push(Use { range, form });
         }
         for (group, uses) in self.groups.iter().zip(&uses) {
             let mut count = vec![0usize; group.forms.len()];

@@ -16,6 +16,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Fix, Label};
 use crate::markup::{Block, Document, Scope, ScopeSet};
+use crate::pattern::{Exceptions, Found, Patterns};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
@@ -66,6 +67,29 @@ impl Context<'_> {
         let text = &self.doc.text[range.clone()];
         let capitalized = text.starts_with(char::is_uppercase) && !self.sentence_initial(range);
         block.scope != Scope::Heading && (in_capitals(text) || capitalized)
+    }
+
+    /// The matches of `patterns` in the blocks in scope, in document order, with their block:
+    /// exceptions removed, and quotations the rule skips, and names where it skips them.
+    pub fn matches<'p>(
+        &'p self,
+        patterns: &'p Patterns,
+        exceptions: &Exceptions,
+        skip_names: bool,
+    ) -> Vec<(&'p Block, Range<usize>, Found<'p>)> {
+        let mut out = Vec::new();
+        for block in self.blocks() {
+            let text = self.doc.prose(block.range.clone());
+            let mut found: Vec<Found> = patterns.captures_iter(text).collect();
+            exceptions.retain_unexcused(text, &mut found, |f| f.range.clone());
+            for f in found {
+                let range = block.range.start + f.range.start..block.range.start + f.range.end;
+                if self.counts(&range) && !(skip_names && self.looks_like_name(block, &range)) {
+                    out.push((block, range, f));
+                }
+            }
+        }
+        out
     }
 
     /// Whether a match counts for this rule: not inside a quotation the rule skips.

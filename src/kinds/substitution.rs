@@ -121,35 +121,25 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitutio
 impl Substitution {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
-        for block in cx.blocks() {
-            let text = cx.doc.prose(block.range.clone());
-            let base = block.range.start;
-            let mut matches: Vec<_> = self.patterns.captures_iter(text).collect();
-            self.exceptions.retain_unexcused(text, &mut matches, |f| f.range.clone());
-            for found in matches {
-                let range = base + found.range.start..base + found.range.end;
-                if !cx.counts(&range) || (self.skip_names && cx.looks_like_name(block, &range)) {
-                    continue;
-                }
-                let written = &cx.doc.text[range.clone()];
-                let mut replacement = found.expand(&self.replacements[found.origin]);
-                if self.keep_case {
-                    replacement = match_case(written, &replacement);
-                }
-                if replacement == written {
-                    continue;
-                }
-                hits.push(Hit {
-                    args: vec![("match", written.to_owned()), ("replacement", replacement.clone())],
-                    fix: Some(Fix {
-                        title: format!("replace with `{replacement}`"),
-                        edits: vec![Edit { range: range.clone(), replacement }],
-                        applicability: self.applicability,
-                    }),
-                    range,
-                    labels: Vec::new(),
-                });
+        for (_, range, found) in cx.matches(&self.patterns, &self.exceptions, self.skip_names) {
+            let written = &cx.doc.text[range.clone()];
+            let mut replacement = found.expand(&self.replacements[found.origin]);
+            if self.keep_case {
+                replacement = match_case(written, &replacement);
             }
+            if replacement == written {
+                continue;
+            }
+            hits.push(Hit {
+                args: vec![("match", written.to_owned()), ("replacement", replacement.clone())],
+                fix: Some(Fix {
+                    title: format!("replace with `{replacement}`"),
+                    edits: vec![Edit { range: range.clone(), replacement }],
+                    applicability: self.applicability,
+                }),
+                range,
+                labels: Vec::new(),
+            });
         }
     }
 }
