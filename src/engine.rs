@@ -7,17 +7,18 @@
 use crate::diagnostic::Diagnostic;
 use crate::kinds::{Context, Hit};
 use crate::markup::Document;
-use crate::pack::RuleFile;
+use crate::pack::{Language, RuleFile};
 use crate::rule::Rule;
-use crate::segment::{Segmenter, Segments};
+use crate::segment::Segments;
 use crate::source::Format;
 
-/// Rules ready to run, with the files they came from (for reporting problems in them).
+/// Rules ready to run, with the files they came from (for reporting problems in them) and the
+/// language data of their packs.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub files: Vec<RuleFile>,
     pub rules: Vec<Rule>,
-    pub segmenter: Segmenter,
+    pub language: Language,
 }
 
 impl RuleSet {
@@ -34,7 +35,7 @@ impl RuleSet {
         rules: impl Iterator<Item = &'r Rule>,
     ) -> Vec<Diagnostic> {
         let doc = Document::parse(text, format);
-        let seg = self.segmenter.segment(&doc);
+        let seg = self.language.segmenter.segment(&doc);
         let mut out = Vec::new();
         let mut hits = Vec::new();
         for rule in rules {

@@ -6,6 +6,7 @@
 //! Rules are TOML files (`rule`, `pack`), compiled once; mistakes in them are problems with spans
 //! (`toml_file`). The core (`markup`, `segment`, `kinds`, `engine`) does no I/O.
 
+pub mod calendar;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::calendar::Calendar;
 use crate::engine::RuleSet;
 use crate::error::Error;
 use crate::rule::{self, Origin};
@@ -133,6 +134,24 @@ struct PackSpec {
     #[allow(dead_code, reason = "documentation for people reading the pack")]
     description: Option<String>,
     segmentation: Option<SegmentationSpec>,
+    calendar: Option<Spanned<CalendarSpec>>,
+}
+
+/// Month and weekday names; a later pack's list replaces an earlier one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct CalendarSpec {
+    months: Option<Spanned<Vec<String>>>,
+    month_abbreviations: Option<Spanned<Vec<Vec<String>>>>,
+    weekdays: Option<Spanned<Vec<String>>>,
+}
+
+/// What the packs say about the language of the copy: the words that steer sentence splitting,
+/// and the calendar.
+#[derive(Clone, Debug, Default)]
+pub struct Language {
+    pub segmenter: Segmenter,
+    pub calendar: Calendar,
 }
 
 #[derive(Deserialize)]
@@ -157,22 +176,34 @@ struct Lists {
     openers: Vec<String>,
 }
 
-/// Compiles files into a rule set; returns it with every problem found. Examples are verified
-/// for the files that are not built in (built-in examples are verified by the test suite).
+/// Compiles files into a rule set; returns it with every problem found. Pack files are read
+/// first, so every rule compiles against the language of all packs. Examples are verified for
+/// the files that are not built in (built-in examples are verified by the test suite).
 pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FileProblem>) {
     let mut problems = Vec::new();
     let mut lists = Lists::default();
-    let mut rules = Vec::new();
-    for (index, file) in files.iter().enumerate() {
+    let mut calendar = Calendar::default();
+    for (index, file) in files.iter().enumerate().filter(|(_, f)| f.is_pack_file()) {
         let mut report = |problem: Problem| problems.push(FileProblem { file: index, problem });
-        if file.is_pack_file() {
-            let parsed = toml_file::parse::<PackSpec>(&file.text);
-            parsed.problems.into_iter().for_each(&mut report);
-            if let Some(seg) = parsed.value.and_then(|spec| spec.segmentation) {
-                apply_segmentation(&mut lists, seg, &mut report);
-            }
-            continue;
+        let parsed = toml_file::parse::<PackSpec>(&file.text);
+        parsed.problems.into_iter().for_each(&mut report);
+        let Some(spec) = parsed.value else { continue };
+        if let Some(seg) = spec.segmentation {
+            apply_segmentation(&mut lists, seg, &mut report);
         }
+        if let Some(spec) = spec.calendar {
+            apply_calendar(&mut calendar, spec.into_inner(), &mut report);
+        }
+    }
+    let segmenter = Segmenter::new(
+        lists.abbreviations.iter().map(String::as_str),
+        lists.final_abbreviations.iter().map(String::as_str),
+        lists.openers.iter().map(String::as_str),
+    );
+    let language = Language { segmenter, calendar };
+    let mut rules = Vec::new();
+    for (index, file) in files.iter().enumerate().filter(|(_, f)| !f.is_pack_file()) {
+        let mut report = |problem: Problem| problems.push(FileProblem { file: index, problem });
         if let Some(problem) = bad_name(file) {
             report(problem);
             continue;
@@ -186,17 +217,12 @@ pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FilePr
             continue;
         }
         let origin = Origin { pack: &file.pack, name: &file.name, file: index, text: &file.text };
-        match rule::compile(&origin) {
+        match rule::compile(&origin, &language) {
             Ok(rule) => rules.push(rule),
             Err(found) => found.into_iter().for_each(report),
         }
     }
-    let segmenter = Segmenter::new(
-        lists.abbreviations.iter().map(String::as_str),
-        lists.final_abbreviations.iter().map(String::as_str),
-        lists.openers.iter().map(String::as_str),
-    );
-    let set = RuleSet { files, rules, segmenter };
+    let set = RuleSet { files, rules, language };
     if verify_examples {
         for rule in set.rules.iter().filter(|r| !set.files[r.file].builtin) {
             for problem in crate::examples::verify(&set, rule) {
@@ -206,6 +232,33 @@ pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FilePr
     }
     problems.sort_by_key(|p| (p.file, p.problem.span.start));
     (set, problems)
+}
+
+fn apply_calendar(calendar: &mut Calendar, spec: CalendarSpec, report: &mut impl FnMut(Problem)) {
+    if let Some(months) = spec.months.filter(|m| sized(m, 12, "months", report)) {
+        calendar.months = months.into_inner();
+    }
+    let abbreviations =
+        spec.month_abbreviations.filter(|m| sized(m, 12, "lists of abbreviations, one per month", report));
+    if let Some(abbreviations) = abbreviations {
+        calendar.month_abbreviations = abbreviations.into_inner();
+    }
+    if let Some(weekdays) = spec.weekdays.filter(|w| sized(w, 7, "weekdays, Monday first", report)) {
+        calendar.weekdays = weekdays.into_inner();
+    }
+}
+
+/// Whether a list has `size` items; reports it when not.
+fn sized<T>(list: &Spanned<Vec<T>>, size: usize, what: &str, report: &mut impl FnMut(Problem)) -> bool {
+    let ok = list.get_ref().len() == size;
+    if !ok {
+        report(Problem::new(
+            list.span(),
+            format!("expected {size} {what}"),
+            format!("{} here", list.get_ref().len()),
+        ));
+    }
+    ok
 }
 
 fn apply_segmentation(lists: &mut Lists, seg: SegmentationSpec, report: &mut impl FnMut(Problem)) {

@@ -368,7 +368,8 @@ mod tests {
             spanned.push(Spanned::new(start..end, p.to_string()));
             at = end;
         }
-        let mut cx = Compiler::new(&file);
+        let language = crate::pack::Language::default();
+        let mut cx = Compiler::new(&file, &language);
         let patterns = Patterns::compile(&mut cx, &spanned, mode, true);
         match patterns {
             Some(p) if cx.problems.is_empty() => Ok(p),
@@ -432,7 +433,8 @@ mod tests {
     #[test]
     fn exceptions_excuse_overlapping_matches() {
         let file = "'Chicken Kiev'";
-        let mut cx = Compiler::new(file);
+        let language = crate::pack::Language::default();
+        let mut cx = Compiler::new(file, &language);
         let exceptions =
             Exceptions::compile(&mut cx, &[Spanned::new(0..file.len(), "Chicken Kiev".into())], false)
                 .unwrap();

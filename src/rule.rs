@@ -13,6 +13,7 @@ use toml::Spanned;
 use crate::diagnostic::Severity;
 use crate::kinds::{self, Kind};
 use crate::markup::{Scope, ScopeSet};
+use crate::pack::Language;
 use crate::template::Template;
 use crate::toml_file::{self, Problem};
 
@@ -36,6 +37,7 @@ pub struct RuleSpec {
     repetition: Option<Spanned<kinds::repetition::Spec>>,
     occurrence: Option<Spanned<kinds::occurrence::Spec>>,
     capitalization: Option<Spanned<kinds::capitalization::Spec>>,
+    date: Option<Spanned<kinds::date::Spec>>,
 }
 
 /// One `[[example]]` entry: text the rule must flag, text it must pass, and what fixing `bad`
@@ -69,13 +71,15 @@ pub struct Rule {
 /// Collects the problems of one file while its parts compile, and maps carets into strings.
 pub struct Compiler<'a> {
     file: &'a str,
+    /// The packs' language data (the calendar the date kind matches with).
+    pub language: &'a Language,
     pub problems: Vec<Problem>,
 }
 
 impl<'a> Compiler<'a> {
     /// A compiler for the rule file whose text is `file`.
-    pub fn new(file: &'a str) -> Compiler<'a> {
-        Compiler { file, problems: Vec::new() }
+    pub fn new(file: &'a str, language: &'a Language) -> Compiler<'a> {
+        Compiler { file, language, problems: Vec::new() }
     }
 
     /// Reports a problem at `span` of the file.
@@ -104,9 +108,9 @@ pub struct Origin<'a> {
 }
 
 /// Parses and compiles one rule file.
-pub fn compile(origin: &Origin) -> Result<Rule, Vec<Problem>> {
+pub fn compile(origin: &Origin, language: &Language) -> Result<Rule, Vec<Problem>> {
     let parsed = toml_file::parse::<RuleSpec>(origin.text);
-    let mut cx = Compiler::new(origin.text);
+    let mut cx = Compiler::new(origin.text, language);
     cx.problems = parsed.problems.into_iter().map(hint_kind_table).collect();
     let Some(spec) = parsed.value else { return Err(cx.problems) };
     for (key, present) in [("description", spec.description.is_some()), ("message", spec.message.is_some())] {
@@ -241,6 +245,7 @@ fn present_kinds(spec: &RuleSpec) -> Vec<(&'static str, Range<usize>)> {
         ("repetition", spec.repetition.as_ref().map(Spanned::span)),
         ("occurrence", spec.occurrence.as_ref().map(Spanned::span)),
         ("capitalization", spec.capitalization.as_ref().map(Spanned::span)),
+        ("date", spec.date.as_ref().map(Spanned::span)),
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
@@ -289,6 +294,9 @@ fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
     }
     if let Some(s) = &spec.capitalization {
         return kinds::capitalization::compile(s, cx).map(Kind::Capitalization);
+    }
+    if let Some(s) = &spec.date {
+        return kinds::date::compile(s, cx).map(Kind::Date);
     }
     None
 }

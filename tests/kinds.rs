@@ -172,3 +172,74 @@ fn capitalization_takes_the_majority_form() {
         vec![("Minsk group".to_owned(), "`Minsk group` vs `Minsk Group`".to_owned())]
     );
 }
+
+fn date_rule(check: &str, extra: &str) -> RuleSet {
+    let text = format!(
+        "description = \"x\"\nmessage = \"{{match}}|{{replacement}}|{{weekday}}|{{year}}|{{assumed}}|{{reason}}\"\n[date]\ncheck = \"{check}\"\n{extra}"
+    );
+    let mut all = pack::builtin(false);
+    all.push(RuleFile {
+        path: "test/T/D.toml".into(),
+        pack: "T".into(),
+        name: "D".into(),
+        text,
+        builtin: false,
+    });
+    let (set, problems) = pack::load(all, true);
+    assert!(problems.is_empty(), "{problems:#?}");
+    set
+}
+
+#[test]
+fn date_weekday_takes_the_dateline_year_nearest_its_date() {
+    let set = date_rule("weekday", "dateline = ['^[A-Z]+,']");
+    // Dated Jan. 2, 2021: "Wednesday, Dec. 30" is in 2020, when Dec. 30 was a Wednesday.
+    let text = "BAKU, Jan. 2, 2021 (Wire) - Talks resumed.\n\nThey met on Wednesday, Dec. 30, and on Monday, Dec. 28.";
+    assert!(check(&set, text).is_empty(), "{:?}", check(&set, text));
+    let text = "BAKU, Jan. 2, 2021 (Wire) - Talks resumed.\n\nThey met on Thursday, Dec. 30.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(&text[found[0].range.clone()], "Thursday");
+    assert_eq!(
+        found[0].message,
+        "Thursday, Dec. 30|Wednesday|Wednesday|2020| (assuming 2020, from the dateline)|"
+    );
+    assert_eq!(&text[found[0].labels[0].range.clone()], "Jan. 2, 2021");
+    assert!(
+        check(&set, "They met on Thursday, Dec. 30.").is_empty(),
+        "no year, no dateline: nothing to judge"
+    );
+}
+
+#[test]
+fn date_style_keeps_one_form_per_story_without_house_forms() {
+    let set = date_rule("style", "");
+    let text = "Talks began Sept. 27 and resumed on September 30. A vote on Oct. 3rd.";
+    let found = set.check(text, Format::Text);
+    let flagged: Vec<&str> = found.iter().map(|d| &text[d.range.clone()]).collect();
+    assert_eq!(flagged, vec!["September 30", "Oct. 3rd"]);
+    assert_eq!(&text[found[0].labels[0].range.clone()], "Sept.");
+    assert_eq!(fixed(text, &found), "Talks began Sept. 27 and resumed on Sept. 30. A vote on Oct. 3.");
+}
+
+#[test]
+fn date_style_in_day_month_order() {
+    let set = date_rule(
+        "style",
+        "order = \"day-month\"\nwith-day = [\"January\", \"February\", \"March\", \"April\", \"May\", \"June\", \"July\", \"August\", \"September\", \"October\", \"November\", \"December\"]",
+    );
+    let text = "Polls close on Oct. 3, 2020, and 4 November.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(fixed(text, &found), "Polls close on 3 October 2020, and 4 November.");
+}
+
+#[test]
+fn numbers_that_are_not_dates() {
+    let set = date_rule("impossible", "not-before = ['Street']");
+    for text in
+        ["Take Route 31 to Section 31.", "The office is at June 31st Street.", "Scores: Sep 39, Oct 45."]
+    {
+        assert!(check(&set, text).is_empty(), "{text}: {:?}", check(&set, text));
+    }
+    assert_eq!(check(&set, "On June 31 it rained.").len(), 1);
+}

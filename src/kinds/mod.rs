@@ -7,6 +7,7 @@
 
 pub mod capitalization;
 pub mod consistency;
+pub mod date;
 pub mod existence;
 pub mod occurrence;
 pub mod repetition;
@@ -20,8 +21,8 @@ use crate::pattern::{Exceptions, Found, Patterns};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
-pub const KINDS: [&str; 6] =
-    ["existence", "substitution", "consistency", "repetition", "occurrence", "capitalization"];
+pub const KINDS: [&str; 7] =
+    ["existence", "substitution", "consistency", "repetition", "occurrence", "capitalization", "date"];
 
 /// The placeholders a kind fills in a message template, by the kind's table name.
 pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
@@ -32,6 +33,7 @@ pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
         "repetition" => repetition::PLACEHOLDERS,
         "occurrence" => occurrence::PLACEHOLDERS,
         "capitalization" => capitalization::PLACEHOLDERS,
+        "date" => date::PLACEHOLDERS,
         _ => &[],
     }
 }
@@ -117,6 +119,7 @@ pub enum Kind {
     Repetition(repetition::Repetition),
     Occurrence(occurrence::Occurrence),
     Capitalization(capitalization::Capitalization),
+    Date(date::Date),
 }
 
 impl Kind {
@@ -129,18 +132,20 @@ impl Kind {
             Kind::Repetition(_) => "repetition",
             Kind::Occurrence(_) => "occurrence",
             Kind::Capitalization(_) => "capitalization",
+            Kind::Date(_) => "date",
         }
     }
 
     /// The kinds whose table has `key`, for a hint when a key is put in the wrong table.
     pub fn tables_with_key(key: &str) -> Vec<&'static str> {
-        let keys: [(&str, &[&str]); 6] = [
+        let keys: [(&str, &[&str]); 7] = [
             ("existence", existence::KEYS),
             ("substitution", substitution::KEYS),
             ("consistency", consistency::KEYS),
             ("repetition", repetition::KEYS),
             ("occurrence", occurrence::KEYS),
             ("capitalization", capitalization::KEYS),
+            ("date", date::KEYS),
         ];
         keys.into_iter().filter(|(_, keys)| keys.contains(&key)).map(|(kind, _)| kind).collect()
     }
@@ -148,7 +153,7 @@ impl Kind {
     /// Style kinds leave the text of direct quotations alone; slips (a doubled word, a count)
     /// are slips wherever they are.
     pub fn skips_quotes_by_default(&self) -> bool {
-        !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_))
+        !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_) | Kind::Date(_))
     }
 
     /// Runs the kind over one document.
@@ -160,6 +165,7 @@ impl Kind {
             Kind::Repetition(k) => k.check(cx, hits),
             Kind::Occurrence(k) => k.check(cx, hits),
             Kind::Capitalization(k) => k.check(cx, hits),
+            Kind::Date(k) => k.check(cx, hits),
         }
     }
 }
@@ -212,6 +218,7 @@ mod tests {
         assert_eq!(accepted::<repetition::Spec>(), repetition::KEYS);
         assert_eq!(accepted::<occurrence::Spec>(), occurrence::KEYS);
         assert_eq!(accepted::<capitalization::Spec>(), capitalization::KEYS);
+        assert_eq!(accepted::<date::Spec>(), date::KEYS);
     }
 
     #[test]

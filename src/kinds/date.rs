@@ -1,0 +1,640 @@
+//! `date`: dates as news copy writes them ("Oct. 3", "October 3, 2020", "3 October 2020",
+//! "Saturday, Oct. 3"), and one check on them per rule.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `check` | `"ordinal-suffix"`, `"impossible"`, `"weekday"`, `"month-spelling"` or `"style"` | what the rule checks |
+//! | `with-day` | list of 12 month forms (`style`) | the house form of each month before a day (AP: `Jan.`, `Feb.`, `March` … `Sept.`); without it, one form per story |
+//! | `ordinals` | bool, default false (`style`) | whether `Oct. 3rd` is house style |
+//! | `order` | `"month-day"`, `"day-month"` or `"any"`, default any (`style`) | the house order |
+//! | `dateline` | list of regexes (`weekday`, `impossible`) | a block whose first line matches one dates the story; its year is assumed where a date has none |
+//! | `not-before` | list of regexes | a "date" followed by one of these is not a date (`June 31st Street`) |
+//! | `max-distance` | integer, default 2 (`month-spelling`) | the most edits between a word and a month name for it to be a misspelling |
+//! | `exceptions` | list of regexes | whole-word matches that excuse a finding they overlap |
+//!
+//! The month and weekday names come from the packs' `[calendar]`. A date is a month name or
+//! abbreviation with a day of 1 to 31 before or after it, an ordinal suffix, a year, and a
+//! weekday before it; a number after `Route` or `Section` is no date, nor is a day over 31.
+//!
+//! | check | flags | span | fix |
+//! |---|---|---|---|
+//! | `ordinal-suffix` | `October 3rt`, `Feb. 10nd`, `22th` | the day and suffix | the right suffix (safe) |
+//! | `impossible` | `June 31`, `Sept. 31`, `Feb. 29, 2023` | the date | none |
+//! | `weekday` | `Sunday, Feb. 6, 2023` (a Monday), also with the year of the dateline | the weekday | the right weekday (unsafe: the day may be the slip) |
+//! | `month-spelling` | `Feburary 3`, `Sepember 27` | the word | the month (safe) |
+//! | `style` | a month form, order or ordinal other than the house's | the date after any weekday | the house form (safe) |
+//!
+//! Placeholders: `{match}` (the date as written), `{replacement}` (what the fix writes, or the
+//! house form), `{reason}` (why a date is impossible), `{weekday}` (the weekday the date fell
+//! on), `{year}` (the year used) and `{assumed}` (" (assuming 2020, the year of the dateline)"
+//! when the year was not written, otherwise empty).
+//!
+//! ```toml
+//! message = "`{match}` was a {weekday}{assumed}"
+//! [date]
+//! check = "weekday"
+//! dateline = ['^[A-Z][A-Z .,/-]+,', '^Source:']
+//! ```
+
+use std::ops::Range;
+
+use regex::{Captures, Regex};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Context, Hit, match_case};
+use crate::calendar::{self, Calendar};
+use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::pattern::{Exceptions, Mode, Patterns};
+use crate::rule::Compiler;
+use crate::toml_file;
+
+/// The placeholders this kind fills in a message.
+pub const PLACEHOLDERS: &[&str] = &["match", "replacement", "reason", "weekday", "year", "assumed"];
+
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] =
+    &["check", "with-day", "ordinals", "order", "dateline", "not-before", "max-distance", "exceptions"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    check: Spanned<String>,
+    with_day: Option<Spanned<Vec<Spanned<String>>>>,
+    ordinals: Option<Spanned<bool>>,
+    order: Option<Spanned<String>>,
+    #[serde(default)]
+    dateline: Vec<Spanned<String>>,
+    #[serde(default)]
+    not_before: Vec<Spanned<String>>,
+    max_distance: Option<Spanned<usize>>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    OrdinalSuffix,
+    Impossible,
+    Weekday,
+    MonthSpelling,
+    Style,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    MonthDay,
+    DayMonth,
+}
+
+/// The house style of the `style` check.
+#[derive(Debug)]
+struct Style {
+    /// The form of each month before a day; `None` for "one form per story".
+    with_day: Option<Vec<String>>,
+    ordinals: bool,
+    order: Option<Order>,
+}
+
+#[derive(Debug)]
+pub struct Date {
+    check: Check,
+    calendar: Calendar,
+    dates: Regex,
+    /// A word before or after a day that may be a misspelt month (`month-spelling`).
+    near_month: Regex,
+    not_before: Option<Patterns>,
+    dateline: Option<Patterns>,
+    style: Style,
+    max_distance: usize,
+    exceptions: Exceptions,
+}
+
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
+    let spec = spanned.get_ref();
+    let check = match spec.check.get_ref().as_str() {
+        "ordinal-suffix" => Some(Check::OrdinalSuffix),
+        "impossible" => Some(Check::Impossible),
+        "weekday" => Some(Check::Weekday),
+        "month-spelling" => Some(Check::MonthSpelling),
+        "style" => Some(Check::Style),
+        other => {
+            let mut problem = toml_file::Problem::new(
+                spec.check.span(),
+                format!("unknown date check `{other}`"),
+                "expected `ordinal-suffix`, `impossible`, `weekday`, `month-spelling` or `style`",
+            );
+            let names = ["ordinal-suffix", "impossible", "weekday", "month-spelling", "style"];
+            if let Some(best) = toml_file::closest(other, &names) {
+                problem = problem.with_note(format!("help: did you mean `{best}`?"));
+            }
+            cx.push(problem);
+            None
+        }
+    };
+    let calendar = cx.language.calendar.clone();
+    if !calendar.is_complete() {
+        cx.error(
+            spec.check.span(),
+            "the date kind needs a calendar: twelve `months` and seven `weekdays` in a pack's `[calendar]`",
+            "no calendar",
+        );
+        return None;
+    }
+    let check = check?;
+    // Keys that only one check reads are mistakes elsewhere.
+    let misplaced = |cx: &mut Compiler, span: Option<Range<usize>>, key: &str, checks: &str| {
+        if let Some(span) = span {
+            cx.error(span, format!("only the {checks} check reads `{key}`"), "ignored by this check");
+        }
+    };
+    if check != Check::Style {
+        misplaced(cx, spec.with_day.as_ref().map(Spanned::span), "with-day", "`style`");
+        misplaced(cx, spec.ordinals.as_ref().map(Spanned::span), "ordinals", "`style`");
+        misplaced(cx, spec.order.as_ref().map(Spanned::span), "order", "`style`");
+    }
+    if !matches!(check, Check::Weekday | Check::Impossible) {
+        misplaced(cx, spec.dateline.first().map(Spanned::span), "dateline", "`weekday` or `impossible`");
+    }
+    if check != Check::MonthSpelling {
+        misplaced(cx, spec.max_distance.as_ref().map(Spanned::span), "max-distance", "`month-spelling`");
+    }
+    let style = Style {
+        with_day: spec.with_day.as_ref().and_then(|list| with_day(cx, list, &calendar)),
+        ordinals: spec.ordinals.as_ref().is_some_and(|o| *o.get_ref()),
+        order: match spec.order.as_ref().map(|o| (o.get_ref().as_str(), o.span())) {
+            None | Some(("any", _)) => None,
+            Some(("month-day", _)) => Some(Order::MonthDay),
+            Some(("day-month", _)) => Some(Order::DayMonth),
+            Some((other, span)) => {
+                cx.error(
+                    span,
+                    format!("unknown order `{other}`"),
+                    "expected `month-day`, `day-month` or `any`",
+                );
+                None
+            }
+        },
+    };
+    let not_before = Patterns::compile_optional(cx, &spec.not_before, Mode::Words, false);
+    let dateline = Patterns::compile_optional(cx, &spec.dateline, Mode::Raw, false);
+    let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
+    Some(Date {
+        check,
+        dates: Regex::new(&dates_pattern(&calendar)).expect("built from escaped names"),
+        near_month: Regex::new(
+            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+[0-9]{1,2}(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b))",
+        )
+        .expect("a fixed pattern"),
+        calendar,
+        not_before: not_before?,
+        dateline: dateline?,
+        style,
+        max_distance: spec.max_distance.as_ref().map_or(2, |d| *d.get_ref()),
+        exceptions: exceptions?,
+    })
+}
+
+/// Checks the `with-day` list: one form of each month, in calendar order.
+fn with_day(
+    cx: &mut Compiler,
+    list: &Spanned<Vec<Spanned<String>>>,
+    calendar: &Calendar,
+) -> Option<Vec<String>> {
+    if list.get_ref().len() != 12 {
+        cx.error(
+            list.span(),
+            "`with-day` gives the form of each of the twelve months",
+            format!("{} here", list.get_ref().len()),
+        );
+        return None;
+    }
+    let mut ok = true;
+    for (i, form) in list.get_ref().iter().enumerate() {
+        if calendar.month(form.get_ref()) != u32::try_from(i + 1).ok() {
+            let month = &calendar.months[i];
+            cx.error(
+                form.span(),
+                format!("`{}` is not a form of {month}", form.get_ref()),
+                format!("expected {month} or one of its abbreviations"),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| list.get_ref().iter().map(|f| f.get_ref().clone()).collect())
+}
+
+/// One regex for every date the calendar can name, with named groups for its parts.
+fn dates_pattern(calendar: &Calendar) -> String {
+    let mut months: Vec<(usize, String)> =
+        calendar.months.iter().map(|m| (m.len(), regex::escape(m))).collect();
+    for forms in &calendar.month_abbreviations {
+        for form in forms {
+            let bare = form.trim_end_matches('.');
+            months.push((bare.len(), format!(r"{}\.?", regex::escape(bare))));
+        }
+    }
+    // Longer forms first, so that "March" is preferred to "Mar".
+    months.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
+    let months = months.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("|");
+    let weekdays = calendar.weekdays.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+    let b = r"(?-u:\b)";
+    format!(
+        r"(?:{b}(?P<wd>{weekdays}){b},?\s+)?(?:{b}(?P<m1>{months})\s+(?P<d1>[0-9]{{1,2}})(?P<o1>[snrt][tdh])?{b}(?:,?\s+(?P<y1>[0-9]{{4}}){b})?|{b}(?P<d2>[0-9]{{1,2}})(?P<o2>[snrt][tdh])?\s+(?:of\s+)?(?P<m2>{months})(?:,?\s+(?P<y2>[0-9]{{4}}){b})?)"
+    )
+}
+
+/// A date found in the text, with the ranges of its parts (document offsets).
+#[derive(Clone, Debug)]
+struct Found {
+    range: Range<usize>,
+    weekday: Option<(Range<usize>, u32)>,
+    month: (Range<usize>, u32),
+    day: (Range<usize>, u32),
+    suffix: Option<Range<usize>>,
+    year: Option<(Range<usize>, i64)>,
+    order: Order,
+}
+
+impl Found {
+    /// The date without its weekday: what the `style` check rewrites.
+    fn body(&self) -> Range<usize> {
+        let start = match self.order {
+            Order::MonthDay => self.month.0.start,
+            Order::DayMonth => self.day.0.start,
+        };
+        start..self.range.end
+    }
+}
+
+/// The year a story is dated: from the first dateline, with the date it was read from.
+struct Dateline {
+    year: i64,
+    month: u32,
+    day: u32,
+    range: Range<usize>,
+}
+
+impl Date {
+    /// Every date in the blocks the rule reads.
+    fn dates(&self, cx: &Context) -> Vec<Found> {
+        let mut found = Vec::new();
+        for block in cx.blocks() {
+            let text = cx.doc.prose(block.range.clone());
+            let base = block.range.start;
+            for caps in self.dates.captures_iter(text) {
+                if let Some(date) = self.read(text, base, &caps) {
+                    found.push(date);
+                }
+            }
+        }
+        found
+    }
+
+    fn read(&self, text: &str, base: usize, caps: &Captures) -> Option<Found> {
+        let whole = caps.get(0)?;
+        let at = |m: regex::Match| base + m.start()..base + m.end();
+        let (order, month, day, suffix, year) = match caps.name("m1") {
+            Some(m) => (Order::MonthDay, m, caps.name("d1")?, caps.name("o1"), caps.name("y1")),
+            None => (Order::DayMonth, caps.name("m2")?, caps.name("d2")?, caps.name("o2"), caps.name("y2")),
+        };
+        // A month must end a word ("Sept" in "Septuagint" is none).
+        if order == Order::DayMonth
+            && year.is_none()
+            && text[month.end()..].starts_with(char::is_alphanumeric)
+        {
+            return None;
+        }
+        let day_number: u32 = day.as_str().parse().ok()?;
+        if day_number == 0 || day_number > 31 {
+            return None;
+        }
+        let after = &text[whole.end()..];
+        if let Some(not_before) = &self.not_before {
+            let next_word = after.trim_start();
+            let gap = after.len() - next_word.len();
+            if gap > 0 && not_before.find_iter(next_word).next().is_some_and(|r| r.start == 0) {
+                return None;
+            }
+        }
+        Some(Found {
+            range: at(whole),
+            weekday: caps.name("wd").and_then(|w| Some((at(w), self.calendar.weekday(w.as_str())?))),
+            month: (at(month), self.calendar.month(month.as_str())?),
+            day: (at(day), day_number),
+            suffix: suffix.map(at),
+            year: year.and_then(|y| Some((at(y), y.as_str().parse().ok()?))),
+            order,
+        })
+    }
+
+    /// The story's date, from the first block whose first line matches a `dateline` pattern.
+    fn dateline(&self, cx: &Context, dates: &[Found]) -> Option<Dateline> {
+        let patterns = self.dateline.as_ref()?;
+        for block in &cx.doc.blocks {
+            let text = cx.doc.prose(block.range.clone());
+            let first_line = &text[..text.find('\n').unwrap_or(text.len())];
+            if !patterns.find_iter(first_line).any(|r| r.start == 0) {
+                continue;
+            }
+            let line = block.range.start..block.range.start + first_line.len();
+            let dated = dates
+                .iter()
+                .find(|d| d.year.is_some() && line.start <= d.range.start && d.range.end <= line.end);
+            if let Some(d) = dated {
+                let (_, year) = d.year.clone().expect("found with a year");
+                return Some(Dateline { year, month: d.month.1, day: d.day.1, range: d.range.clone() });
+            }
+        }
+        None
+    }
+
+    /// The year of a date: written, or the dateline's year nearest the dateline's date.
+    fn year_of(date: &Found, dateline: Option<&Dateline>) -> Option<(i64, bool)> {
+        if let Some((_, year)) = &date.year {
+            return Some((*year, false));
+        }
+        let line = dateline?;
+        let anchor = calendar::days_from_civil(line.year, line.month, line.day);
+        // The day is clamped to the month so that a date that does not exist still has a year.
+        let day = date.day.1.min(28);
+        let year = (line.year - 1..=line.year + 1)
+            .min_by_key(|&y| (calendar::days_from_civil(y, date.month.1, day) - anchor).abs())?;
+        Some((year, true))
+    }
+
+    /// Adds a hit for each finding in the document.
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        if self.check == Check::MonthSpelling {
+            self.misspelt_months(cx, hits);
+            return;
+        }
+        let mut dates = self.dates(cx);
+        dates.retain(|d| cx.counts(&d.range));
+        let mut kept = Vec::new();
+        for block in cx.blocks() {
+            let text = cx.doc.prose(block.range.clone());
+            let mut here: Vec<Found> = dates
+                .iter()
+                .filter(|d| block.range.start <= d.range.start && d.range.end <= block.range.end)
+                .cloned()
+                .collect();
+            self.exceptions.retain_unexcused(text, &mut here, |d| {
+                d.range.start - block.range.start..d.range.end - block.range.start
+            });
+            kept.extend(here);
+        }
+        let dates = kept;
+        let dateline = matches!(self.check, Check::Weekday | Check::Impossible)
+            .then(|| self.dateline(cx, &dates))
+            .flatten();
+        match self.check {
+            Check::OrdinalSuffix => self.ordinal_suffixes(cx, &dates, hits),
+            Check::Impossible => self.impossible(cx, &dates, dateline.as_ref(), hits),
+            Check::Weekday => self.weekdays(cx, &dates, dateline.as_ref(), hits),
+            Check::Style => self.style(cx, &dates, hits),
+            Check::MonthSpelling => {}
+        }
+    }
+
+    fn written(cx: &Context, range: &Range<usize>) -> String {
+        cx.doc.text[range.clone()].split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn ordinal_suffixes(&self, cx: &Context, dates: &[Found], hits: &mut Vec<Hit>) {
+        for date in dates {
+            let Some(suffix) = &date.suffix else { continue };
+            let right = ordinal_suffix(date.day.1);
+            if &cx.doc.text[suffix.clone()] == right {
+                continue;
+            }
+            let replacement = format!("{}{right}", date.day.1);
+            hits.push(Hit {
+                range: date.day.0.start..suffix.end,
+                args: vec![("match", Self::written(cx, &date.range)), ("replacement", replacement.clone())],
+                labels: Vec::new(),
+                fix: Some(Fix {
+                    title: format!("write `{replacement}`"),
+                    edits: vec![Edit { range: suffix.clone(), replacement: right.to_owned() }],
+                    applicability: Applicability::Safe,
+                }),
+            });
+        }
+    }
+
+    fn impossible(&self, cx: &Context, dates: &[Found], dateline: Option<&Dateline>, hits: &mut Vec<Hit>) {
+        for date in dates {
+            let (month, day) = (date.month.1, date.day.1);
+            let year = Self::year_of(date, dateline).filter(|_| month == 2 && day == 29);
+            let days = calendar::days_in_month(month, year.map(|(y, _)| y));
+            if day <= days {
+                continue;
+            }
+            let name = &self.calendar.months[month as usize - 1];
+            let reason = match year {
+                Some((y, _)) if month == 2 => format!("{y} is not a leap year, so {name} has 28 days"),
+                _ => format!("{name} has {days} days"),
+            };
+            let written = Self::written(cx, &date.range);
+            hits.push(Self::dated_hit(
+                written,
+                date.range.clone(),
+                year,
+                dateline,
+                vec![("reason", reason)],
+                None,
+            ));
+        }
+    }
+
+    fn weekdays(&self, cx: &Context, dates: &[Found], dateline: Option<&Dateline>, hits: &mut Vec<Hit>) {
+        for date in dates {
+            let Some((weekday_range, written)) = &date.weekday else { continue };
+            let Some((year, assumed)) = Self::year_of(date, dateline) else { continue };
+            if date.day.1 > calendar::days_in_month(date.month.1, Some(year)) {
+                continue;
+            }
+            let actual = calendar::weekday_of(year, date.month.1, date.day.1);
+            if actual == *written {
+                continue;
+            }
+            let name = self.calendar.weekdays[actual as usize].clone();
+            let fix = Fix {
+                title: format!("write `{name}`"),
+                edits: vec![Edit { range: weekday_range.clone(), replacement: name.clone() }],
+                applicability: Applicability::Unsafe,
+            };
+            let args = vec![("weekday", name.clone()), ("replacement", name)];
+            let written = Self::written(cx, &date.range);
+            let judged = Some((year, assumed));
+            hits.push(Self::dated_hit(written, weekday_range.clone(), judged, dateline, args, Some(fix)));
+        }
+    }
+
+    /// A hit about one date, with the year it was judged by and a label on the dateline when
+    /// that year was assumed.
+    fn dated_hit(
+        written: String,
+        range: Range<usize>,
+        year: Option<(i64, bool)>,
+        dateline: Option<&Dateline>,
+        mut args: Vec<(&'static str, String)>,
+        fix: Option<Fix>,
+    ) -> Hit {
+        let mut labels = Vec::new();
+        let mut assumed = String::new();
+        if let (Some((y, true)), Some(line)) = (year, dateline) {
+            assumed = format!(" (assuming {y}, from the dateline)");
+            labels.push(Label {
+                range: line.range.clone(),
+                message: format!("the story is dated {}", line.year),
+            });
+        }
+        args.push(("match", written));
+        args.push(("year", year.map_or_else(String::new, |(y, _)| y.to_string())));
+        args.push(("assumed", assumed));
+        Hit { range, args, labels, fix }
+    }
+
+    fn style(&self, cx: &Context, dates: &[Found], hits: &mut Vec<Hit>) {
+        let style = &self.style;
+        let sound: Vec<&Found> = dates
+            .iter()
+            .filter(|d| d.day.1 <= calendar::days_in_month(d.month.1, d.year.as_ref().map(|(_, y)| *y)))
+            .filter(|d| d.suffix.as_ref().is_none_or(|s| cx.doc.text[s.clone()] == *ordinal_suffix(d.day.1)))
+            .collect();
+        // Without a house form per month, the form a story uses first for a month is its form.
+        let mut chosen: Vec<Option<(String, Range<usize>)>> = vec![None; 12];
+        for date in &sound {
+            let month = date.month.1 as usize - 1;
+            let form = cx.doc.text[date.month.0.clone()].to_owned();
+            let house = match &style.with_day {
+                Some(forms) => forms[month].clone(),
+                None => chosen[month].get_or_insert_with(|| (form.clone(), date.month.0.clone())).0.clone(),
+            };
+            let order = style.order.unwrap_or(date.order);
+            let day = if style.ordinals && date.suffix.is_some() {
+                format!("{}{}", date.day.1, ordinal_suffix(date.day.1))
+            } else {
+                date.day.1.to_string()
+            };
+            let house_month = match_case(&form, &house);
+            let mut replacement = match order {
+                Order::MonthDay => format!("{house_month} {day}"),
+                Order::DayMonth => format!("{day} {house_month}"),
+            };
+            if let Some((_, year)) = &date.year {
+                replacement.push_str(&match order {
+                    Order::MonthDay => format!(", {year}"),
+                    Order::DayMonth => format!(" {year}"),
+                });
+            }
+            let body = date.body();
+            let written = cx.doc.text[body.clone()].to_owned();
+            if replacement == written.split_whitespace().collect::<Vec<_>>().join(" ") {
+                continue;
+            }
+            let labels = match (&style.with_day, &chosen[month]) {
+                (None, Some((first, range))) if *range != date.month.0 => {
+                    vec![Label { range: range.clone(), message: format!("`{first}` here") }]
+                }
+                _ => Vec::new(),
+            };
+            hits.push(Hit {
+                range: body.clone(),
+                args: vec![("match", Self::written(cx, &body)), ("replacement", replacement.clone())],
+                labels,
+                fix: Some(Fix {
+                    title: format!("write `{replacement}`"),
+                    edits: vec![Edit { range: body, replacement }],
+                    applicability: Applicability::Safe,
+                }),
+            });
+        }
+    }
+
+    fn misspelt_months(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        for block in cx.blocks() {
+            let text = cx.doc.prose(block.range.clone());
+            let mut found: Vec<Range<usize>> = self
+                .near_month
+                .captures_iter(text)
+                .filter_map(|caps| caps.name("before").or_else(|| caps.name("after")).map(|m| m.range()))
+                .collect();
+            self.exceptions.retain_unexcused(text, &mut found, Range::clone);
+            for word_range in found {
+                let word = &text[word_range.clone()];
+                if self.calendar.month(word).is_some() || self.calendar.weekday(word).is_some() {
+                    continue;
+                }
+                // A name, not a month: a possessive (`Macy's`), or a capitalized word after it
+                // (`Queen Marie 2`); nor is a word that starts with a month (`Mayor`, `Aprils`).
+                let rest = &text[word_range.end..];
+                let named = rest.starts_with(['\'', '’'])
+                    || (rest.starts_with(char::is_whitespace)
+                        && rest.trim_start().starts_with(char::is_uppercase));
+                if named || self.calendar.months.iter().any(|m| word.starts_with(m.as_str())) {
+                    continue;
+                }
+                let Some(month) = self.nearest_month(word) else { continue };
+                let range = block.range.start + word_range.start..block.range.start + word_range.end;
+                if !cx.counts(&range) {
+                    continue;
+                }
+                hits.push(Hit {
+                    args: vec![("match", word.to_owned()), ("replacement", month.clone())],
+                    fix: Some(Fix {
+                        title: format!("write `{month}`"),
+                        edits: vec![Edit { range: range.clone(), replacement: month }],
+                        applicability: Applicability::Safe,
+                    }),
+                    range,
+                    labels: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// The month a word misspells: same first letter, close enough for its length.
+    fn nearest_month(&self, word: &str) -> Option<String> {
+        let len = word.chars().count();
+        let limit = if len <= 6 { 1 } else { self.max_distance };
+        self.calendar
+            .months
+            .iter()
+            .filter(|m| m.chars().next() == word.chars().next())
+            .map(|m| (toml_file::edit_distance(word, m), m))
+            .filter(|&(d, _)| d > 0 && d <= limit)
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, m)| m.clone())
+    }
+}
+
+/// The English ordinal suffix of a day: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st.
+fn ordinal_suffix(day: u32) -> &'static str {
+    match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinal_suffixes() {
+        let days: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31]
+            .iter()
+            .map(|d| format!("{d}{}", ordinal_suffix(*d)))
+            .collect();
+        assert_eq!(
+            days,
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
+        );
+    }
+}
