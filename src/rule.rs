@@ -38,6 +38,7 @@ pub struct RuleSpec {
     occurrence: Option<Spanned<kinds::occurrence::Spec>>,
     capitalization: Option<Spanned<kinds::capitalization::Spec>>,
     date: Option<Spanned<kinds::date::Spec>>,
+    attribution: Option<Spanned<kinds::attribution::Spec>>,
 }
 
 /// One `[[example]]` entry: text the rule must flag, text it must pass, and what fixing `bad`
@@ -246,6 +247,7 @@ fn present_kinds(spec: &RuleSpec) -> Vec<(&'static str, Range<usize>)> {
         ("occurrence", spec.occurrence.as_ref().map(Spanned::span)),
         ("capitalization", spec.capitalization.as_ref().map(Spanned::span)),
         ("date", spec.date.as_ref().map(Spanned::span)),
+        ("attribution", spec.attribution.as_ref().map(Spanned::span)),
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
@@ -297,6 +299,9 @@ fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
     }
     if let Some(s) = &spec.date {
         return kinds::date::compile(s, cx).map(Kind::Date);
+    }
+    if let Some(s) = &spec.attribution {
+        return kinds::attribution::compile(s, cx).map(Kind::Attribution);
     }
     None
 }

@@ -243,3 +243,26 @@ fn numbers_that_are_not_dates() {
     }
     assert_eq!(check(&set, "On June 31 it rained.").len(), 1);
 }
+
+#[test]
+fn attribution_ties_figures_to_claims_in_one_clause() {
+    let set = rules(&[(
+        "T.Source",
+        "description = \"x\"\nmessage = \"{figure}+{claim}\"\n[attribution]\nfigures = ['[0-9]+', 'hundreds']\nclaims = ['killed', 'protesters']\nclaims-before = ['killed']\nattributions = ['said']\nwindow = \"sentence\"\n",
+    )]);
+    assert_eq!(
+        check(&set, "The blast killed 12 people. Hundreds of protesters gathered."),
+        vec![
+            ("killed 12".to_owned(), "12+killed".to_owned()),
+            ("Hundreds of protesters".to_owned(), "Hundreds+protesters".to_owned())
+        ]
+    );
+    // `protesters` must follow its figure; `and` ends the clause; the window is the sentence.
+    assert!(check(&set, "The protesters were 12. It rained, and 12 were killed, police said.").is_empty());
+    assert_eq!(
+        check(&set, "Police said so. Then 5 were killed.").len(),
+        1,
+        "a sentence window ignores the paragraph"
+    );
+    assert!(check(&set, "“They killed 12,” he said.").is_empty(), "quoted figures are the speaker's");
+}

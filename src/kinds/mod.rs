@@ -5,6 +5,7 @@
 //! Kinds do no I/O and read no environment; they see one document at a time through a
 //! [`Context`], and must stay linear in its length.
 
+pub mod attribution;
 pub mod capitalization;
 pub mod consistency;
 pub mod date;
@@ -21,8 +22,16 @@ use crate::pattern::{Exceptions, Found, Patterns};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
-pub const KINDS: [&str; 7] =
-    ["existence", "substitution", "consistency", "repetition", "occurrence", "capitalization", "date"];
+pub const KINDS: [&str; 8] = [
+    "existence",
+    "substitution",
+    "consistency",
+    "repetition",
+    "occurrence",
+    "capitalization",
+    "date",
+    "attribution",
+];
 
 /// The placeholders a kind fills in a message template, by the kind's table name.
 pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
@@ -34,6 +43,7 @@ pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
         "occurrence" => occurrence::PLACEHOLDERS,
         "capitalization" => capitalization::PLACEHOLDERS,
         "date" => date::PLACEHOLDERS,
+        "attribution" => attribution::PLACEHOLDERS,
         _ => &[],
     }
 }
@@ -120,6 +130,7 @@ pub enum Kind {
     Occurrence(occurrence::Occurrence),
     Capitalization(capitalization::Capitalization),
     Date(date::Date),
+    Attribution(attribution::Attribution),
 }
 
 impl Kind {
@@ -133,12 +144,13 @@ impl Kind {
             Kind::Occurrence(_) => "occurrence",
             Kind::Capitalization(_) => "capitalization",
             Kind::Date(_) => "date",
+            Kind::Attribution(_) => "attribution",
         }
     }
 
     /// The kinds whose table has `key`, for a hint when a key is put in the wrong table.
     pub fn tables_with_key(key: &str) -> Vec<&'static str> {
-        let keys: [(&str, &[&str]); 7] = [
+        let keys: [(&str, &[&str]); 8] = [
             ("existence", existence::KEYS),
             ("substitution", substitution::KEYS),
             ("consistency", consistency::KEYS),
@@ -146,6 +158,7 @@ impl Kind {
             ("occurrence", occurrence::KEYS),
             ("capitalization", capitalization::KEYS),
             ("date", date::KEYS),
+            ("attribution", attribution::KEYS),
         ];
         keys.into_iter().filter(|(_, keys)| keys.contains(&key)).map(|(kind, _)| kind).collect()
     }
@@ -153,7 +166,7 @@ impl Kind {
     /// Style kinds leave the text of direct quotations alone; slips (a doubled word, a count)
     /// are slips wherever they are.
     pub fn skips_quotes_by_default(&self) -> bool {
-        !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_) | Kind::Date(_))
+        !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_) | Kind::Date(_) | Kind::Attribution(_))
     }
 
     /// Runs the kind over one document.
@@ -166,6 +179,7 @@ impl Kind {
             Kind::Occurrence(k) => k.check(cx, hits),
             Kind::Capitalization(k) => k.check(cx, hits),
             Kind::Date(k) => k.check(cx, hits),
+            Kind::Attribution(k) => k.check(cx, hits),
         }
     }
 }
@@ -219,6 +233,7 @@ mod tests {
         assert_eq!(accepted::<occurrence::Spec>(), occurrence::KEYS);
         assert_eq!(accepted::<capitalization::Spec>(), capitalization::KEYS);
         assert_eq!(accepted::<date::Spec>(), date::KEYS);
+        assert_eq!(accepted::<attribution::Spec>(), attribution::KEYS);
     }
 
     #[test]
