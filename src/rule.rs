@@ -39,6 +39,7 @@ pub struct RuleSpec {
     capitalization: Option<Spanned<kinds::capitalization::Spec>>,
     date: Option<Spanned<kinds::date::Spec>>,
     attribution: Option<Spanned<kinds::attribution::Spec>>,
+    duplicate: Option<Spanned<kinds::duplicate::Spec>>,
 }
 
 /// One `[[example]]` entry: text the rule must flag, text it must pass, and what fixing `bad`
@@ -248,6 +249,7 @@ fn present_kinds(spec: &RuleSpec) -> Vec<(&'static str, Range<usize>)> {
         ("capitalization", spec.capitalization.as_ref().map(Spanned::span)),
         ("date", spec.date.as_ref().map(Spanned::span)),
         ("attribution", spec.attribution.as_ref().map(Spanned::span)),
+        ("duplicate", spec.duplicate.as_ref().map(Spanned::span)),
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
@@ -302,6 +304,9 @@ fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
     }
     if let Some(s) = &spec.attribution {
         return kinds::attribution::compile(s, cx).map(Kind::Attribution);
+    }
+    if let Some(s) = &spec.duplicate {
+        return kinds::duplicate::compile(s, cx).map(Kind::Duplicate);
     }
     None
 }

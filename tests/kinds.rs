@@ -266,3 +266,23 @@ fn attribution_ties_figures_to_claims_in_one_clause() {
     );
     assert!(check(&set, "“They killed 12,” he said.").is_empty(), "quoted figures are the speaker's");
 }
+
+#[test]
+fn duplicates_are_found_after_normalising_and_removed_with_their_space() {
+    let set = rules(&[(
+        "T.Para",
+        "description = \"x\"\nmessage = \"{match} from line {line}\"\n[duplicate]\nunit = \"paragraph\"\nmin-words = 3\n",
+    )]);
+    let text = "One two three four.\n\nFive six seven.\n\nONE two  three\nfour.\n\nEnd of it all.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].message, "ONE two three four. from line 1");
+    assert_eq!(fixed(text, &found), "One two three four.\n\nFive six seven.\n\nEnd of it all.");
+    let set = rules(&[(
+        "T.Sent",
+        "description = \"x\"\nmessage = \"{match}\"\n[duplicate]\nunit = \"sentence\"\nmin-words = 3\n",
+    )]);
+    let text = "One two three four.\n\nOne two three four.";
+    assert!(check(&set, text).is_empty(), "a paragraph repeated whole is the paragraph rule's");
+    assert_eq!(check(&set, "One two three four. Five. One two three four.").len(), 1);
+}

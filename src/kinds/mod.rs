@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod capitalization;
 pub mod consistency;
 pub mod date;
+pub mod duplicate;
 pub mod existence;
 pub mod occurrence;
 pub mod repetition;
@@ -22,7 +23,7 @@ use crate::pattern::{Exceptions, Found, Patterns};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "existence",
     "substitution",
     "consistency",
@@ -31,6 +32,7 @@ pub const KINDS: [&str; 8] = [
     "capitalization",
     "date",
     "attribution",
+    "duplicate",
 ];
 
 /// The placeholders a kind fills in a message template, by the kind's table name.
@@ -44,6 +46,7 @@ pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
         "capitalization" => capitalization::PLACEHOLDERS,
         "date" => date::PLACEHOLDERS,
         "attribution" => attribution::PLACEHOLDERS,
+        "duplicate" => duplicate::PLACEHOLDERS,
         _ => &[],
     }
 }
@@ -131,6 +134,7 @@ pub enum Kind {
     Capitalization(capitalization::Capitalization),
     Date(date::Date),
     Attribution(attribution::Attribution),
+    Duplicate(duplicate::Duplicate),
 }
 
 impl Kind {
@@ -145,12 +149,13 @@ impl Kind {
             Kind::Capitalization(_) => "capitalization",
             Kind::Date(_) => "date",
             Kind::Attribution(_) => "attribution",
+            Kind::Duplicate(_) => "duplicate",
         }
     }
 
     /// The kinds whose table has `key`, for a hint when a key is put in the wrong table.
     pub fn tables_with_key(key: &str) -> Vec<&'static str> {
-        let keys: [(&str, &[&str]); 8] = [
+        let keys: [(&str, &[&str]); 9] = [
             ("existence", existence::KEYS),
             ("substitution", substitution::KEYS),
             ("consistency", consistency::KEYS),
@@ -159,6 +164,7 @@ impl Kind {
             ("capitalization", capitalization::KEYS),
             ("date", date::KEYS),
             ("attribution", attribution::KEYS),
+            ("duplicate", duplicate::KEYS),
         ];
         keys.into_iter().filter(|(_, keys)| keys.contains(&key)).map(|(kind, _)| kind).collect()
     }
@@ -166,7 +172,14 @@ impl Kind {
     /// Style kinds leave the text of direct quotations alone; slips (a doubled word, a count)
     /// are slips wherever they are.
     pub fn skips_quotes_by_default(&self) -> bool {
-        !matches!(self, Kind::Repetition(_) | Kind::Occurrence(_) | Kind::Date(_) | Kind::Attribution(_))
+        !matches!(
+            self,
+            Kind::Repetition(_)
+                | Kind::Occurrence(_)
+                | Kind::Date(_)
+                | Kind::Attribution(_)
+                | Kind::Duplicate(_)
+        )
     }
 
     /// Runs the kind over one document.
@@ -180,6 +193,7 @@ impl Kind {
             Kind::Capitalization(k) => k.check(cx, hits),
             Kind::Date(k) => k.check(cx, hits),
             Kind::Attribution(k) => k.check(cx, hits),
+            Kind::Duplicate(k) => k.check(cx, hits),
         }
     }
 }
@@ -234,6 +248,7 @@ mod tests {
         assert_eq!(accepted::<capitalization::Spec>(), capitalization::KEYS);
         assert_eq!(accepted::<date::Spec>(), date::KEYS);
         assert_eq!(accepted::<attribution::Spec>(), attribution::KEYS);
+        assert_eq!(accepted::<duplicate::Spec>(), duplicate::KEYS);
     }
 
     #[test]

@@ -1,0 +1,236 @@
+//! `duplicate`: a credit line, a paragraph or a sentence given twice, after normalisation; the
+//! finding is on the repeat, with a label on the first copy.
+//!
+//! Normalising ignores case, runs of whitespace, spaces around `/`, surrounding brackets and
+//! punctuation, and whatever the rule's `strip` patterns match, so "(Photo by PASCAL ROSSIGNOL /
+//! POOL / AFP)" and "(Photo by PASCAL ROSSIGNOL/POOL/AFP via Getty Images)" are one credit when
+//! `strip` holds `via Getty Images`. In sentence mode, a sentence that makes up a paragraph
+//! repeated whole is left to the paragraph rule.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `unit` | `"credit"`, `"paragraph"` or `"sentence"` | what is compared |
+//! | `credits` | list of regexes (`credit`) | what a credit is (`\(Photo by [^)]*\)`, `REUTERS/\w+`), matched as written |
+//! | `strip` | list of regexes, optional | removed before comparing (`via Getty Images`) |
+//! | `min-words` | integer, default 5 (`paragraph`, `sentence`) | shorter units are not compared |
+//! | `ignore-case` | bool, default true | credit patterns match regardless of case |
+//!
+//! Placeholders: `{match}` (the repeat, its first words when long) and `{line}` (the line of the
+//! first copy). Fix (unsafe: the first copy may be the stray one): remove the repeat and the
+//! space or blank line before it.
+//!
+//! ```toml
+//! message = "this photo credit repeats the one on line {line}"
+//! [duplicate]
+//! unit = "credit"
+//! credits = ['\((?:Photo|Image)s? by [^()]*\)']
+//! strip = ['via Getty Images']
+//! ```
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Context, Hit};
+use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::pattern::{Mode, Patterns};
+use crate::rule::Compiler;
+
+/// The placeholders this kind fills in a message.
+pub const PLACEHOLDERS: &[&str] = &["match", "line"];
+
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["unit", "credits", "strip", "min-words", "ignore-case"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    unit: Spanned<String>,
+    #[serde(default)]
+    credits: Vec<Spanned<String>>,
+    #[serde(default)]
+    strip: Vec<Spanned<String>>,
+    min_words: Option<usize>,
+    ignore_case: Option<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Credit,
+    Paragraph,
+    Sentence,
+}
+
+#[derive(Debug)]
+pub struct Duplicate {
+    unit: Unit,
+    credits: Option<Patterns>,
+    strip: Vec<Regex>,
+    min_words: usize,
+}
+
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Duplicate> {
+    let spec = spanned.get_ref();
+    let ignore_case = spec.ignore_case.unwrap_or(true);
+    let unit = match spec.unit.get_ref().as_str() {
+        "credit" => Some(Unit::Credit),
+        "paragraph" => Some(Unit::Paragraph),
+        "sentence" => Some(Unit::Sentence),
+        other => {
+            cx.error(
+                spec.unit.span(),
+                format!("unknown unit `{other}`"),
+                "expected `credit`, `paragraph` or `sentence`",
+            );
+            None
+        }
+    };
+    if unit == Some(Unit::Credit) && spec.credits.is_empty() {
+        cx.error(
+            spanned.span(),
+            "a credit rule needs `credits` patterns, or it can never fire",
+            "in this table",
+        );
+    }
+    if matches!(unit, Some(Unit::Paragraph | Unit::Sentence)) {
+        if let Some(first) = spec.credits.first() {
+            cx.error(first.span(), "only the `credit` unit reads `credits`", "ignored by this unit");
+        }
+    }
+    let credits = Patterns::compile_optional(cx, &spec.credits, Mode::Raw, ignore_case);
+    // `strip` patterns are validated like any other, then used on normalised (lowercase) text.
+    let stripped = Patterns::compile_optional(cx, &spec.strip, Mode::Raw, true);
+    let strip = spec
+        .strip
+        .iter()
+        .filter_map(|p| regex::RegexBuilder::new(p.get_ref()).case_insensitive(true).build().ok())
+        .collect();
+    stripped?;
+    Some(Duplicate { unit: unit?, credits: credits?, strip, min_words: spec.min_words.unwrap_or(5) })
+}
+
+impl Duplicate {
+    /// The units to compare, with their document ranges.
+    fn units(&self, cx: &Context) -> Vec<Range<usize>> {
+        match self.unit {
+            Unit::Credit => {
+                let mut found = Vec::new();
+                for block in cx.blocks() {
+                    let text = cx.doc.prose(block.range.clone());
+                    if let Some(credits) = &self.credits {
+                        found.extend(
+                            credits
+                                .find_iter(text)
+                                .map(|r| block.range.start + r.start..block.range.start + r.end),
+                        );
+                    }
+                }
+                found
+            }
+            Unit::Paragraph => cx
+                .blocks()
+                .map(|b| b.range.clone())
+                .filter(|r| cx.seg.words_in(r).len() >= self.min_words)
+                .collect(),
+            Unit::Sentence => {
+                let repeated_paragraphs = Self::repeats(cx, self.blocks_as_units(cx), &self.strip);
+                cx.blocks()
+                    .flat_map(|b| {
+                        let first = cx.seg.sentences.partition_point(|s| s.start < b.range.start);
+                        let last = cx.seg.sentences.partition_point(|s| s.end <= b.range.end);
+                        cx.seg.sentences[first..last.max(first)].iter().cloned()
+                    })
+                    .filter(|s| cx.seg.words_in(s).len() >= self.min_words)
+                    .filter(|s| {
+                        !repeated_paragraphs.iter().any(|(r, _)| r.start <= s.start && s.end <= r.end)
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn blocks_as_units(&self, cx: &Context) -> Vec<Range<usize>> {
+        cx.blocks().map(|b| b.range.clone()).filter(|r| cx.seg.words_in(r).len() >= self.min_words).collect()
+    }
+
+    /// The units that repeat an earlier one, each with the earlier one.
+    fn repeats(cx: &Context, units: Vec<Range<usize>>, strip: &[Regex]) -> Vec<(Range<usize>, Range<usize>)> {
+        let mut first: HashMap<String, Range<usize>> = HashMap::new();
+        let mut repeats = Vec::new();
+        for unit in units {
+            let key = normalise(cx.doc.prose(unit.clone()), strip);
+            if key.is_empty() {
+                continue;
+            }
+            match first.get(&key) {
+                Some(earlier) => repeats.push((unit, earlier.clone())),
+                None => {
+                    first.insert(key, unit);
+                }
+            }
+        }
+        repeats
+    }
+
+    /// Adds a hit for each finding in the document.
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        let units: Vec<Range<usize>> = self.units(cx).into_iter().filter(|u| cx.counts(u)).collect();
+        for (repeat, earlier) in Self::repeats(cx, units, &self.strip) {
+            let line = cx.doc.text[..earlier.start].matches('\n').count() + 1;
+            // Remove the repeat with the space, or blank line, before it.
+            let before = cx.doc.text[..repeat.start].trim_end().len();
+            let removed = if before >= earlier.end { before..repeat.end } else { repeat.clone() };
+            let what = match self.unit {
+                Unit::Credit => "credit",
+                Unit::Paragraph => "paragraph",
+                Unit::Sentence => "sentence",
+            };
+            hits.push(Hit {
+                args: vec![("match", shorten(&cx.doc.text[repeat.clone()])), ("line", line.to_string())],
+                labels: vec![Label { range: earlier, message: format!("first {what} here") }],
+                fix: Some(Fix {
+                    title: format!("remove the repeated {what}"),
+                    edits: vec![Edit { range: removed, replacement: String::new() }],
+                    applicability: Applicability::Unsafe,
+                }),
+                range: repeat,
+            });
+        }
+    }
+}
+
+/// The text compared: lowercase, `strip` patterns removed, one space between words, no space
+/// around `/`, no brackets or punctuation at the ends.
+fn normalise(text: &str, strip: &[Regex]) -> String {
+    let mut lower = text.to_lowercase();
+    for pattern in strip {
+        lower = pattern.replace_all(&lower, " ").into_owned();
+    }
+    let spaced = lower.split_whitespace().collect::<Vec<_>>().join(" ").replace(" /", "/").replace("/ ", "/");
+    spaced.trim_matches(|c: char| !c.is_alphanumeric()).to_owned()
+}
+
+/// The first words of a long text, for a message.
+fn shorten(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= 10 { words.join(" ") } else { format!("{} …", words[..8].join(" ")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_normalise_to_one() {
+        let strip = [regex::RegexBuilder::new("via Getty Images").case_insensitive(true).build().unwrap()];
+        assert_eq!(
+            normalise("(Photo by PASCAL ROSSIGNOL / POOL / AFP)", &strip),
+            normalise("(Photo by PASCAL ROSSIGNOL/POOL/AFP via Getty Images)", &strip)
+        );
+        assert_ne!(normalise("(Photo by A / AFP)", &strip), normalise("(Photo by B / AFP)", &strip));
+    }
+}
