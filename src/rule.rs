@@ -40,6 +40,7 @@ pub struct RuleSpec {
     date: Option<Spanned<kinds::date::Spec>>,
     attribution: Option<Spanned<kinds::attribution::Spec>>,
     duplicate: Option<Spanned<kinds::duplicate::Spec>>,
+    names: Option<Spanned<kinds::names::Spec>>,
 }
 
 /// One `[[example]]` entry: text the rule must flag, text it must pass, and what fixing `bad`
@@ -250,6 +251,7 @@ fn present_kinds(spec: &RuleSpec) -> Vec<(&'static str, Range<usize>)> {
         ("date", spec.date.as_ref().map(Spanned::span)),
         ("attribution", spec.attribution.as_ref().map(Spanned::span)),
         ("duplicate", spec.duplicate.as_ref().map(Spanned::span)),
+        ("names", spec.names.as_ref().map(Spanned::span)),
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
@@ -307,6 +309,9 @@ fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
     }
     if let Some(s) = &spec.duplicate {
         return kinds::duplicate::compile(s, cx).map(Kind::Duplicate);
+    }
+    if let Some(s) = &spec.names {
+        return kinds::names::compile(s, cx).map(Kind::Names);
     }
     None
 }

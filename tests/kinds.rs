@@ -286,3 +286,19 @@ fn duplicates_are_found_after_normalising_and_removed_with_their_space() {
     assert!(check(&set, text).is_empty(), "a paragraph repeated whole is the paragraph rule's");
     assert_eq!(check(&set, "One two three four. Five. One two three four.").len(), 1);
 }
+
+#[test]
+fn names_spelled_two_ways_need_evidence_of_one_person() {
+    let set = rules(&[(
+        "T.Names",
+        "description = \"x\"\nmessage = \"{match} for {spelling} ({first})\"\n[names]\nperson-after = ['said']\n",
+    )]);
+    let text = "Halliburton chief executive David Lesar spoke. Lefar said demand was strong.";
+    assert_eq!(check(&set, text), vec![("Lefar".to_owned(), "Lefar for Lesar (David Lesar)".to_owned())]);
+    // Two people with their own given names; a surname before the full name; no person cue.
+    assert!(check(&set, "David Lesar met Anna Lefar. Lefar said so.").is_empty());
+    assert!(check(&set, "Lefar said so. Then David Lesar spoke.").is_empty());
+    assert!(check(&set, "David Lesar spoke. Lefar was absent.").is_empty());
+    // The same given name: one person, spelled two ways, even with no cue.
+    assert_eq!(check(&set, "Jose Barrionuevo spoke. Later Jose Barrioneuvo left.").len(), 1);
+}

@@ -11,6 +11,7 @@ pub mod consistency;
 pub mod date;
 pub mod duplicate;
 pub mod existence;
+pub mod names;
 pub mod occurrence;
 pub mod repetition;
 pub mod substitution;
@@ -23,7 +24,7 @@ use crate::pattern::{Exceptions, Found, Patterns};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
-pub const KINDS: [&str; 9] = [
+pub const KINDS: [&str; 10] = [
     "existence",
     "substitution",
     "consistency",
@@ -33,6 +34,7 @@ pub const KINDS: [&str; 9] = [
     "date",
     "attribution",
     "duplicate",
+    "names",
 ];
 
 /// The placeholders a kind fills in a message template, by the kind's table name.
@@ -47,6 +49,7 @@ pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
         "date" => date::PLACEHOLDERS,
         "attribution" => attribution::PLACEHOLDERS,
         "duplicate" => duplicate::PLACEHOLDERS,
+        "names" => names::PLACEHOLDERS,
         _ => &[],
     }
 }
@@ -135,6 +138,7 @@ pub enum Kind {
     Date(date::Date),
     Attribution(attribution::Attribution),
     Duplicate(duplicate::Duplicate),
+    Names(names::Names),
 }
 
 impl Kind {
@@ -150,12 +154,13 @@ impl Kind {
             Kind::Date(_) => "date",
             Kind::Attribution(_) => "attribution",
             Kind::Duplicate(_) => "duplicate",
+            Kind::Names(_) => "names",
         }
     }
 
     /// The kinds whose table has `key`, for a hint when a key is put in the wrong table.
     pub fn tables_with_key(key: &str) -> Vec<&'static str> {
-        let keys: [(&str, &[&str]); 9] = [
+        let keys: [(&str, &[&str]); 10] = [
             ("existence", existence::KEYS),
             ("substitution", substitution::KEYS),
             ("consistency", consistency::KEYS),
@@ -165,6 +170,7 @@ impl Kind {
             ("date", date::KEYS),
             ("attribution", attribution::KEYS),
             ("duplicate", duplicate::KEYS),
+            ("names", names::KEYS),
         ];
         keys.into_iter().filter(|(_, keys)| keys.contains(&key)).map(|(kind, _)| kind).collect()
     }
@@ -194,6 +200,7 @@ impl Kind {
             Kind::Date(k) => k.check(cx, hits),
             Kind::Attribution(k) => k.check(cx, hits),
             Kind::Duplicate(k) => k.check(cx, hits),
+            Kind::Names(k) => k.check(cx, hits),
         }
     }
 }
@@ -249,6 +256,7 @@ mod tests {
         assert_eq!(accepted::<date::Spec>(), date::KEYS);
         assert_eq!(accepted::<attribution::Spec>(), attribution::KEYS);
         assert_eq!(accepted::<duplicate::Spec>(), duplicate::KEYS);
+        assert_eq!(accepted::<names::Spec>(), names::KEYS);
     }
 
     #[test]

@@ -1,0 +1,347 @@
+//! `names`: one person's name spelled two ways in a story ("Nikol Pashinyan", later
+//! "Pashinian"; "Lesar", later "Lefar").
+//!
+//! Edit distance alone would join "Austria" and "Australia", "Iran" and "Iraq", or two people,
+//! "Jon Smith" and "Joan Smith". What makes two spellings one name here is this evidence:
+//! 1. One spelling is a surname introduced with a given name ("Nikol Pashinyan"): news copy
+//!    names a person in full once, then by surname. Place and company names are never
+//!    introduced that way, so they are never compared.
+//! 2. The other spelling is close: the same first letter, one edit apart (two for names of seven
+//!    letters or more of the same length), and neither a prefix of the other ("Kenya", "Kenyan").
+//!    Only the last word of a run of capitalized words counts, so a given name ("Jon" in "Jon
+//!    Smith") is never compared.
+//! 3. The other spelling is not introduced with a different given name (then it is another
+//!    person), is not a common word (it never appears in lowercase in the story), is used no
+//!    more often than the established one ("Toyota" beside "Akio Toyoda" is the company), comes
+//!    after the full name (news names a person in full first), and is not in the rule's
+//!    `exceptions`.
+//!
+//! A given name is a capitalized word before a surname that is never a word alone and never
+//! appears in lowercase: "Dexia" in "Dexia Belgium" stands alone elsewhere, "Real" in "Real
+//! Sociedad" is a common word, so neither introduces a surname.
+//!
+//! The established spelling is the one introduced first, or, when both are introduced with the
+//! same given name, the one used more. Each use of the other spelling is flagged, with a label on
+//! the established full name.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `exceptions` | list of words | spellings never compared (names that really are different) |
+//! | `pairs` | list of pairs of words | two spellings that are different names (`["Johnson", "Johnston"]`) |
+//! | `person-before`, `person-after` | lists of words | when given, a spelling not introduced with a given name is a person only after one of the first (`Mr`) or before one of the second (`said`) somewhere |
+//! | `max-uses` | integer, default 2 | a spelling used more often is a name of its own, not a slip |
+//!
+//! Placeholders: `{match}` (the spelling flagged), `{spelling}` (the established one) and
+//! `{first}` (the established full name). Fix (unsafe): write the established spelling.
+//!
+//! ```toml
+//! message = "`{match}` here, but `{first}` earlier: one name spelled two ways?"
+//! [names]
+//! pairs = [["Johnson", "Johnston"]]
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Context, Hit, in_capitals};
+use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::markup::Scope;
+use crate::rule::Compiler;
+use crate::toml_file::edit_distance;
+
+/// The placeholders this kind fills in a message.
+pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
+
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["exceptions", "pairs", "person-before", "person-after", "max-uses"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+    #[serde(default)]
+    pairs: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    person_before: Vec<String>,
+    #[serde(default)]
+    person_after: Vec<String>,
+    max_uses: Option<usize>,
+}
+
+#[derive(Debug)]
+pub struct Names {
+    exceptions: HashSet<String>,
+    pairs: HashSet<(String, String)>,
+    person_before: HashSet<String>,
+    person_after: HashSet<String>,
+    max_uses: usize,
+}
+
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Names> {
+    let spec = spanned.get_ref();
+    let mut ok = true;
+    let mut pairs = HashSet::new();
+    for pair in &spec.pairs {
+        match pair.get_ref().as_slice() {
+            [a, b] => {
+                pairs.insert((a.to_lowercase(), b.to_lowercase()));
+                pairs.insert((b.to_lowercase(), a.to_lowercase()));
+            }
+            _ => {
+                cx.error(pair.span(), "a pair has two spellings", "not two words");
+                ok = false;
+            }
+        }
+    }
+    let exceptions = spec.exceptions.iter().map(|e| e.get_ref().to_lowercase()).collect();
+    let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
+    ok.then_some(Names {
+        exceptions,
+        pairs,
+        person_before: lower(&spec.person_before),
+        person_after: lower(&spec.person_after),
+        max_uses: spec.max_uses.unwrap_or(2),
+    })
+}
+
+/// A capitalized word of the story.
+struct Word {
+    range: Range<usize>,
+    /// Lowercased, without a possessive `'s`.
+    key: String,
+    /// The given name before it, when it ends a run of capitalized words.
+    given: Option<String>,
+    /// The whole run it ends ("Nikol Pashinyan"), when it has a given name.
+    run: Option<Range<usize>>,
+    /// Whether it is the last word of its run of capitalized words: a surname or a word alone,
+    /// not a given name or a title ("Jon" in "Jon Smith").
+    ends_run: bool,
+    /// The words around it, lowercased, for telling a person ("Mr Lefar", "Lefar said").
+    before: String,
+    after: String,
+}
+
+impl Names {
+    /// Adds a hit for each finding in the document.
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        let (mut words, common) = Self::words(cx);
+        // A given name is never a word alone ("Dexia" in "Dexia Belgium" is a company) nor a
+        // common word ("Real" in "Real Sociedad"); a surname after anything else is no surname.
+        let alone: HashSet<String> =
+            words.iter().filter(|w| w.ends_run && w.given.is_none()).map(|w| w.key.clone()).collect();
+        for word in &mut words {
+            if word.given.as_ref().is_some_and(|g| alone.contains(g) || common.contains(g)) {
+                word.given = None;
+                word.run = None;
+            }
+        }
+        // Each spelling's uses, in order, and the given names it is introduced with.
+        let mut uses: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, word) in words.iter().enumerate().filter(|(_, w)| w.ends_run) {
+            uses.entry(word.key.as_str()).or_default().push(i);
+        }
+        let introduced = |key: &str| -> Option<usize> {
+            uses.get(key)?.iter().copied().find(|&i| words[i].given.is_some())
+        };
+        let givens = |key: &str| -> HashSet<&str> {
+            uses.get(key)
+                .map(|u| u.iter().filter_map(|&i| words[i].given.as_deref()).collect())
+                .unwrap_or_default()
+        };
+        let mut surnames: Vec<&str> = uses.keys().copied().filter(|k| introduced(k).is_some()).collect();
+        surnames.sort_by_key(|k| introduced(k));
+        let mut spellings: Vec<&str> = uses.keys().copied().collect();
+        spellings.sort_by_key(|k| uses[k][0]);
+        let mut flagged: HashSet<&str> = HashSet::new();
+        for &surname in &surnames {
+            for &other in &spellings {
+                if other == surname
+                    || flagged.contains(other)
+                    || flagged.contains(surname)
+                    || !self.close(surname, other)
+                {
+                    continue;
+                }
+                if common.contains(other)
+                    || self.exceptions.contains(other)
+                    || self.exceptions.contains(surname)
+                {
+                    continue;
+                }
+                let (theirs, ours) = (givens(other), givens(surname));
+                if !theirs.is_empty() && theirs.is_disjoint(&ours) {
+                    continue; // another person: "Jon Smith" and "Joan Smith"
+                }
+                // Both introduced with one given name: the spelling used more is the name.
+                let (established, variant) = if !theirs.is_empty() && uses[other].len() > uses[surname].len()
+                {
+                    (other, surname)
+                } else {
+                    (surname, other)
+                };
+                // A slip is rare, and rarer than the name; a spelling used more is another name
+                // ("Toyota" beside "Akio Toyoda").
+                if uses[variant].len() > uses[established].len() || uses[variant].len() > self.max_uses {
+                    continue;
+                }
+                // The slip stands for a person somewhere: after a title or before "said".
+                let introduced_alike = !theirs.is_empty();
+                let person = |i: &usize| {
+                    self.person_before.contains(&words[*i].before)
+                        || self.person_after.contains(&words[*i].after)
+                };
+                let needs_person = !self.person_before.is_empty() || !self.person_after.is_empty();
+                if needs_person && !introduced_alike && !uses[variant].iter().any(person) {
+                    continue;
+                }
+                let Some(first) = introduced(established) else { continue };
+                // News names a person in full before it shortens the name: a spelling used before
+                // the full name is not a slip of it.
+                if uses[variant][0] < first {
+                    continue;
+                }
+                flagged.insert(variant);
+                let first_run = words[first].run.clone().expect("introduced with a given name");
+                let full = cx.doc.text[first_run.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+                let spelling = cx.doc.text[words[first].range.clone()].to_owned();
+                let spelling = spelling.trim_end_matches("'s").trim_end_matches("’s").to_owned();
+                for &i in &uses[variant] {
+                    let word = &words[i];
+                    let written = &cx.doc.text[word.range.clone()];
+                    let stem = written.trim_end_matches("'s").trim_end_matches("’s");
+                    let stem_range = word.range.start..word.range.start + stem.len();
+                    hits.push(Hit {
+                        range: stem_range.clone(),
+                        args: vec![
+                            ("match", stem.to_owned()),
+                            ("spelling", spelling.clone()),
+                            ("first", full.clone()),
+                        ],
+                        labels: vec![Label { range: first_run.clone(), message: format!("`{full}` here") }],
+                        fix: Some(Fix {
+                            title: format!("write `{spelling}`"),
+                            edits: vec![Edit { range: stem_range, replacement: spelling.clone() }],
+                            applicability: Applicability::Unsafe,
+                        }),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Whether two spellings are close enough to be one name misspelt.
+    fn close(&self, a: &str, b: &str) -> bool {
+        let (la, lb) = (a.chars().count(), b.chars().count());
+        let shorter = la.min(lb);
+        if shorter < 5 || la.abs_diff(lb) > 2 || a.chars().next() != b.chars().next() {
+            return false;
+        }
+        if a.starts_with(b) || b.starts_with(a) || self.pairs.contains(&(a.to_owned(), b.to_owned())) {
+            return false;
+        }
+        // Names have no digits (`A320s`), and two words that differ only in the last letter are
+        // forms of one word (`Germans`, `Germany`).
+        let stem = |w: &str| w.chars().take(w.chars().count() - 1).collect::<String>();
+        if a.contains(|c: char| c.is_ascii_digit()) || stem(a) == stem(b) {
+            return false;
+        }
+        // Two edits only between long names of one length ("Pashinyan", "Pashinian"): otherwise
+        // "Austria" would be "Australia".
+        let limit = if shorter >= 7 && la == lb { 2 } else { 1 };
+        edit_distance(a, b) <= limit
+    }
+
+    /// The capitalized words of the blocks read (not headings), and the lowercase vocabulary.
+    fn words(cx: &Context) -> (Vec<Word>, HashSet<String>) {
+        let mut words: Vec<Word> = Vec::new();
+        let mut common = HashSet::new();
+        for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
+            let mut previous: Option<(Range<usize>, bool)> = None; // last word, and whether capitalized
+            let mut run_start: Option<usize> = None;
+            let block_words = cx.seg.words_in(&block.range);
+            let lower = |i: Option<usize>| {
+                i.and_then(|i| block_words.get(i))
+                    .map_or_else(String::new, |r| cx.doc.text[r.clone()].to_lowercase())
+            };
+            for (j, range) in block_words.iter().enumerate() {
+                let text = &cx.doc.text[range.clone()];
+                let capitalized = text.starts_with(char::is_uppercase)
+                    && !in_capitals(key_of_written(text))
+                    && cx.counts(range);
+                let joined = previous.as_ref().is_some_and(|(p, _)| {
+                    let gap = &cx.doc.prose[p.end..range.start];
+                    !gap.is_empty() && gap.chars().all(char::is_whitespace)
+                });
+                if !capitalized {
+                    if text.starts_with(char::is_lowercase) {
+                        common.insert(text.to_lowercase());
+                    }
+                    previous = Some((range.clone(), false));
+                    run_start = None;
+                    continue;
+                }
+                let after_capital = joined && previous.as_ref().is_some_and(|(_, cap)| *cap);
+                let key = key_of(text);
+                let given = after_capital.then(|| {
+                    let p = &previous.as_ref().expect("joined to a previous word").0;
+                    key_of(&cx.doc.text[p.clone()])
+                });
+                if !after_capital {
+                    run_start = Some(range.start);
+                }
+                let run = given.as_ref().and(run_start).map(|start| start..range.end);
+                let (before, after) = (lower(j.checked_sub(1)), lower(Some(j + 1)));
+                words.push(Word { range: range.clone(), key, given, run, ends_run: true, before, after });
+                previous = Some((range.clone(), true));
+            }
+        }
+        for i in 1..words.len() {
+            if words[i].given.is_some() {
+                words[i - 1].ends_run = false;
+            }
+        }
+        // A word is common when it also appears in lowercase; a spelling is compared only as a name.
+        let common = words.iter().map(|w| w.key.clone()).filter(|k| common.contains(k)).collect();
+        (words, common)
+    }
+}
+
+fn key_of(word: &str) -> String {
+    key_of_written(word).to_lowercase()
+}
+
+/// A word without a possessive `'s`.
+fn key_of_written(word: &str) -> &str {
+    word.trim_end_matches("'s").trim_end_matches("’s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_spellings() {
+        let names = Names {
+            exceptions: HashSet::new(),
+            pairs: HashSet::from([("johnson".into(), "johnston".into())]),
+            person_before: HashSet::new(),
+            person_after: HashSet::new(),
+            max_uses: 2,
+        };
+        assert!(names.close("pashinyan", "pashinian"));
+        assert!(names.close("heinen", "heinan"));
+        assert!(names.close("lesar", "lefar"));
+        assert!(!names.close("austria", "australia"), "two insertions");
+        assert!(!names.close("iran", "iraq"), "short");
+        assert!(!names.close("kenya", "kenyan"), "a prefix");
+        assert!(!names.close("johnson", "johnston"), "a listed pair");
+        assert!(!names.close("lesar", "besar"), "another first letter");
+        assert!(!names.close("germans", "germany"), "only the last letter differs");
+        assert!(!names.close("a320s", "a330s"), "digits");
+    }
+}
