@@ -41,6 +41,7 @@ pub struct RuleSpec {
     attribution: Option<Spanned<kinds::attribution::Spec>>,
     duplicate: Option<Spanned<kinds::duplicate::Spec>>,
     names: Option<Spanned<kinds::names::Spec>>,
+    balance: Option<Spanned<kinds::balance::Spec>>,
 }
 
 /// One `[[example]]` entry: text the rule must flag, text it must pass, and what fixing `bad`
@@ -252,6 +253,7 @@ fn present_kinds(spec: &RuleSpec) -> Vec<(&'static str, Range<usize>)> {
         ("attribution", spec.attribution.as_ref().map(Spanned::span)),
         ("duplicate", spec.duplicate.as_ref().map(Spanned::span)),
         ("names", spec.names.as_ref().map(Spanned::span)),
+        ("balance", spec.balance.as_ref().map(Spanned::span)),
     ]
     .into_iter()
     .filter_map(|(name, span)| Some((name, span?)))
@@ -312,6 +314,9 @@ fn compile_kind(spec: &RuleSpec, cx: &mut Compiler) -> Option<Kind> {
     }
     if let Some(s) = &spec.names {
         return kinds::names::compile(s, cx).map(Kind::Names);
+    }
+    if let Some(s) = &spec.balance {
+        return kinds::balance::compile(s, cx).map(Kind::Balance);
     }
     None
 }

@@ -302,3 +302,30 @@ fn names_spelled_two_ways_need_evidence_of_one_person() {
     // The same given name: one person, spelled two ways, even with no cue.
     assert_eq!(check(&set, "Jose Barrionuevo spoke. Later Jose Barrioneuvo left.").len(), 1);
 }
+
+#[test]
+fn balance_allows_quotations_that_run_on() {
+    let set = rules(&[(
+        "T.Quote",
+        "description = \"x\"\nmessage = \"{match} {problem}\"\nskip-quotes = false\n[balance]\nquotes = [['“', '”'], ['\"', '\"']]\n",
+    )]);
+    let runs_on = "“We will win,” he said.\n\n“We have the numbers.\n\n“And we will show it,” she said.";
+    assert!(check(&set, runs_on).is_empty(), "{:?}", check(&set, runs_on));
+    assert_eq!(
+        check(&set, "“We have the numbers.\n\nShe left."),
+        vec![("“".to_owned(), "“ is never closed".to_owned())]
+    );
+    assert_eq!(
+        check(&set, "He said so.” She left."),
+        vec![("”".to_owned(), "” has no opening mark".to_owned())]
+    );
+    // Paragraphs run together in scraped copy, titles ending in a number, inch marks.
+    assert!(
+        check(
+            &set,
+            "\"It is over.  \"We start again,\" he said. It sold \"Grand Theft Auto 4\" and a 12\" screen."
+        )
+        .is_empty()
+    );
+    assert_eq!(check(&set, "The minister read:\"We have won. She left.").len(), 1);
+}

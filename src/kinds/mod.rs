@@ -6,6 +6,7 @@
 //! [`Context`], and must stay linear in its length.
 
 pub mod attribution;
+pub mod balance;
 pub mod capitalization;
 pub mod consistency;
 pub mod date;
@@ -24,7 +25,7 @@ use crate::pattern::{Exceptions, Found, Patterns};
 use crate::segment::Segments;
 
 /// The kind tables a rule file may hold, in the order the documentation lists them.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "existence",
     "substitution",
     "consistency",
@@ -35,6 +36,7 @@ pub const KINDS: [&str; 10] = [
     "attribution",
     "duplicate",
     "names",
+    "balance",
 ];
 
 /// The placeholders a kind fills in a message template, by the kind's table name.
@@ -50,6 +52,7 @@ pub fn placeholders_of(kind: &str) -> &'static [&'static str] {
         "attribution" => attribution::PLACEHOLDERS,
         "duplicate" => duplicate::PLACEHOLDERS,
         "names" => names::PLACEHOLDERS,
+        "balance" => balance::PLACEHOLDERS,
         _ => &[],
     }
 }
@@ -139,6 +142,7 @@ pub enum Kind {
     Attribution(attribution::Attribution),
     Duplicate(duplicate::Duplicate),
     Names(names::Names),
+    Balance(balance::Balance),
 }
 
 impl Kind {
@@ -155,12 +159,13 @@ impl Kind {
             Kind::Attribution(_) => "attribution",
             Kind::Duplicate(_) => "duplicate",
             Kind::Names(_) => "names",
+            Kind::Balance(_) => "balance",
         }
     }
 
     /// The kinds whose table has `key`, for a hint when a key is put in the wrong table.
     pub fn tables_with_key(key: &str) -> Vec<&'static str> {
-        let keys: [(&str, &[&str]); 10] = [
+        let keys: [(&str, &[&str]); 11] = [
             ("existence", existence::KEYS),
             ("substitution", substitution::KEYS),
             ("consistency", consistency::KEYS),
@@ -171,6 +176,7 @@ impl Kind {
             ("attribution", attribution::KEYS),
             ("duplicate", duplicate::KEYS),
             ("names", names::KEYS),
+            ("balance", balance::KEYS),
         ];
         keys.into_iter().filter(|(_, keys)| keys.contains(&key)).map(|(kind, _)| kind).collect()
     }
@@ -185,6 +191,7 @@ impl Kind {
                 | Kind::Date(_)
                 | Kind::Attribution(_)
                 | Kind::Duplicate(_)
+                | Kind::Balance(_)
         )
     }
 
@@ -201,6 +208,7 @@ impl Kind {
             Kind::Attribution(k) => k.check(cx, hits),
             Kind::Duplicate(k) => k.check(cx, hits),
             Kind::Names(k) => k.check(cx, hits),
+            Kind::Balance(k) => k.check(cx, hits),
         }
     }
 }
@@ -257,6 +265,7 @@ mod tests {
         assert_eq!(accepted::<attribution::Spec>(), attribution::KEYS);
         assert_eq!(accepted::<duplicate::Spec>(), duplicate::KEYS);
         assert_eq!(accepted::<names::Spec>(), names::KEYS);
+        assert_eq!(accepted::<balance::Spec>(), balance::KEYS);
     }
 
     #[test]

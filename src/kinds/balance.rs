@@ -1,0 +1,250 @@
+//! `balance`: quotation marks, parentheses and brackets that do not pair up within a paragraph.
+//!
+//! Brackets must close in the paragraph that opens them. A quotation may run on: by news
+//! convention a quotation that continues into the next paragraph leaves its closing mark off and
+//! the next paragraph opens with a quotation mark, so an open quotation is only flagged when the
+//! next paragraph does not start with one. Plain-text copy that lost its paragraph breaks shows
+//! the same convention inside one block (`…end of one.  "Start of the next`), and a straight
+//! mark that opens a sentence while a quotation is open is read as such a new paragraph. A
+//! straight mark after a digit is an inch or a second (`a 12" screen`), not a quotation mark.
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `pairs` | list of [open, close] | brackets that must close in the paragraph (`["(", ")"]`) |
+//! | `quotes` | list of [open, close] | quotation marks, which may run on (`["“", "”"]`, `["\"", "\""]`) |
+//! | `exceptions` | list of regexes | matches that are not brackets: `a)` in a list, `:)` |
+//!
+//! Placeholders: `{match}` (the mark) and `{problem}` ("is never closed", "closes nothing").
+//! No fix: where the missing mark belongs is for the editor to say.
+//!
+//! ```toml
+//! message = "`{match}` {problem} in this paragraph"
+//! [balance]
+//! pairs = [["(", ")"], ["[", "]"]]
+//! ```
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Context, Hit};
+use crate::pattern::Exceptions;
+use crate::rule::Compiler;
+
+/// The placeholders this kind fills in a message.
+pub const PLACEHOLDERS: &[&str] = &["match", "problem"];
+
+/// The keys of the kind table, for hints when one is misplaced.
+pub const KEYS: &[&str] = &["pairs", "quotes", "exceptions"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spec {
+    #[serde(default)]
+    pairs: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    quotes: Vec<Spanned<Vec<String>>>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+}
+
+#[derive(Debug)]
+pub struct Balance {
+    pairs: Vec<(char, char)>,
+    quotes: Vec<(char, char)>,
+    exceptions: Exceptions,
+}
+
+/// Validates the kind table, reporting every mistake with its span; `None` when there was one.
+pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Balance> {
+    let spec = spanned.get_ref();
+    if spec.pairs.is_empty() && spec.quotes.is_empty() {
+        cx.error(
+            spanned.span(),
+            "a balance rule needs `pairs` or `quotes`, or it can never fire",
+            "in this table",
+        );
+        return None;
+    }
+    let mut ok = true;
+    let mut read = |cx: &mut Compiler, list: &[Spanned<Vec<String>>]| -> Vec<(char, char)> {
+        let mut out = Vec::new();
+        for pair in list {
+            let chars: Vec<Option<char>> = pair.get_ref().iter().map(|s| single_char(s)).collect();
+            match chars.as_slice() {
+                [Some(open), Some(close)] => out.push((*open, *close)),
+                _ => {
+                    cx.error(
+                        pair.span(),
+                        "expected two single characters, the opening and the closing mark",
+                        "here",
+                    );
+                    ok = false;
+                }
+            }
+        }
+        out
+    };
+    let pairs = read(cx, &spec.pairs);
+    let quotes = read(cx, &spec.quotes);
+    if let Some(same) = pairs.iter().find(|(open, close)| open == close) {
+        cx.error(
+            spanned.span(),
+            format!("`{}` opens and closes: list it under `quotes`", same.0),
+            "in this table",
+        );
+        ok = false;
+    }
+    let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
+    ok.then_some(Balance { pairs, quotes, exceptions: exceptions? })
+}
+
+fn single_char(s: &str) -> Option<char> {
+    let mut chars = s.chars();
+    let c = chars.next()?;
+    chars.next().is_none().then_some(c)
+}
+
+/// A mark found unpaired, with what is wrong with it.
+struct Unpaired {
+    at: usize,
+    mark: char,
+    problem: &'static str,
+}
+
+impl Balance {
+    /// Adds a hit for each finding in the document.
+    pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        let blocks: Vec<_> = cx.doc.blocks.iter().collect();
+        for (b, block) in blocks.iter().enumerate() {
+            if !cx.scope.contains(block.scope) {
+                continue;
+            }
+            let text = cx.doc.prose(block.range.clone());
+            // Does the next paragraph open with a quotation mark? Then a quotation may run on.
+            let next_opens =
+                blocks.get(b + 1).and_then(|n| cx.doc.prose(n.range.clone()).trim_start().chars().next());
+            let mut unpaired = Vec::new();
+            for &(open, close) in &self.pairs {
+                self.brackets(text, open, close, &mut unpaired);
+            }
+            let parts = run_together_paragraphs(text);
+            for &(open, close) in &self.quotes {
+                for (i, part) in parts.iter().enumerate() {
+                    let next = parts.get(i + 1).map_or(next_opens, |p| text[p.clone()].chars().next());
+                    let runs_on = next == Some(open);
+                    let mut found = Vec::new();
+                    if open == close {
+                        straight(&text[part.clone()], open, runs_on, &mut found);
+                    } else {
+                        curly(&text[part.clone()], open, close, runs_on, &mut found);
+                    }
+                    unpaired.extend(found.into_iter().map(|u| Unpaired { at: u.at + part.start, ..u }));
+                }
+            }
+            let mut ranges: Vec<(Range<usize>, Unpaired)> =
+                unpaired.into_iter().map(|u| (u.at..u.at + u.mark.len_utf8(), u)).collect();
+            ranges.sort_by_key(|(r, _)| r.start);
+            self.exceptions.retain_unexcused(text, &mut ranges, |(r, _)| r.clone());
+            for (range, u) in ranges {
+                hits.push(Hit {
+                    range: block.range.start + range.start..block.range.start + range.end,
+                    args: vec![("match", u.mark.to_string()), ("problem", u.problem.to_owned())],
+                    ..Hit::default()
+                });
+            }
+        }
+    }
+
+    fn brackets(&self, text: &str, open: char, close: char, out: &mut Vec<Unpaired>) {
+        let mut stack = Vec::new();
+        for (i, c) in text.char_indices() {
+            if c == open {
+                stack.push(i);
+            } else if c == close && stack.pop().is_none() {
+                out.push(Unpaired { at: i, mark: c, problem: "closes nothing" });
+            }
+        }
+        out.extend(stack.into_iter().map(|at| Unpaired { at, mark: open, problem: "is never closed" }));
+    }
+}
+
+/// Curly quotation marks: an opening mark while one is open, a closing mark with none open, or
+/// an opening mark left open at the end of a paragraph that does not run on.
+fn curly(text: &str, open: char, close: char, runs_on: bool, out: &mut Vec<Unpaired>) {
+    let mut opened: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if c == open {
+            if let Some(at) = opened.replace(i) {
+                if !opens_new_paragraph(text, i) {
+                    out.push(Unpaired { at, mark: open, problem: "is never closed" });
+                }
+            }
+        } else if c == close && opened.take().is_none() {
+            out.push(Unpaired { at: i, mark: close, problem: "has no opening mark" });
+        }
+    }
+    if let (Some(at), false) = (opened, runs_on) {
+        out.push(Unpaired { at, mark: open, problem: "is never closed" });
+    }
+}
+
+/// Straight quotation marks, which open and close alike: a mark opens when a word follows it
+/// and closes when a word comes before it.
+fn straight(text: &str, mark: char, runs_on: bool, out: &mut Vec<Unpaired>) {
+    let mut opened: Option<usize> = None;
+    let mut previous = ' ';
+    for (i, c) in text.char_indices() {
+        // After a digit, a mark closes an open quotation ("Grand Theft Auto 4") and is otherwise
+        // an inch or a second (a 12" screen).
+        if c == mark && previous.is_ascii_digit() && opened.is_none() {
+            previous = c;
+            continue;
+        }
+        if c == mark {
+            let next = text[i + c.len_utf8()..].chars().next().unwrap_or(' ');
+            // A mark opens when a word follows it and no word touches it before (`said:"We`).
+            let opening = !previous.is_alphanumeric() && (next.is_alphanumeric() || "(['‘".contains(next));
+            match opened {
+                Some(at) if opening => {
+                    if !opens_new_paragraph(text, i) {
+                        out.push(Unpaired { at, mark, problem: "is never closed" });
+                    }
+                    opened = Some(i);
+                }
+                Some(_) => opened = None,
+                None if opening => opened = Some(i),
+                None => out.push(Unpaired { at: i, mark, problem: "has no opening mark" }),
+            }
+        }
+        previous = c;
+    }
+    if let (Some(at), false) = (opened, runs_on) {
+        out.push(Unpaired { at, mark, problem: "is never closed" });
+    }
+}
+
+/// Whether a quotation mark at `at` opens a new paragraph run together with the last one: it
+/// follows the end of a sentence and at least one space (`…said. "Next`).
+fn opens_new_paragraph(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t', '\n', '\r']);
+    before.len() < at && before.ends_with(['.', '!', '?', '"', '”', ':'])
+}
+
+/// The paragraphs of a block whose paragraph breaks were lost, as in copy scraped from the web:
+/// a sentence end followed by two spaces or more starts a new one.
+fn run_together_paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if i >= start && matches!(c, '.' | '!' | '?' | '"' | '”' | '’') && text[end..].starts_with("  ") {
+            parts.push(start..end);
+            start = end + (text[end..].len() - text[end..].trim_start().len());
+        }
+    }
+    parts.push(start..text.len());
+    parts.retain(|p| !p.is_empty());
+    parts
+}
