@@ -1,7 +1,8 @@
 //! `repetition`: a word typed twice ("the the", "to\nto" across a line break).
 //!
 //! Two consecutive words of one block, separated only by whitespace, equal regardless of case.
-//! Not flagged: words without letters ("10 10" in a table), the words listed in `exceptions`
+//! Not flagged: a word said three times or more ("jobs, jobs, jobs" without the commas is
+//! rhetoric, not a slip), words without letters ("10 10" in a table), the words listed in `exceptions`
 //! ("had had", "that that"), and pairs where case shows a name or a code: a capitalized second
 //! word ("Walla Walla", "Boutros Boutros-Ghali"), a capitalized first word inside a sentence
 //! ("in May may", "Mr. Coffee coffee makers"), or a word in capitals (a company and its stock
@@ -10,6 +11,7 @@
 //! | key | type | meaning |
 //! |---|---|---|
 //! | `exceptions` | list of words | words that may legitimately be doubled, any case |
+//! | `function-words` | list of words | words whose doubling is a slip even when the second is capitalized (`the The`) |
 //!
 //! Placeholders: `{match}`, the repeated word. Fix (safe): remove the second word and the space
 //! before it; when a line break separates the two, remove the first word and the space before it
@@ -32,19 +34,23 @@ use crate::rule::Compiler;
 pub const PLACEHOLDERS: &[&str] = &["match"];
 
 /// The keys of the kind table, for hints when one is misplaced.
-pub const KEYS: &[&str] = &["exceptions"];
+pub const KEYS: &[&str] = &["exceptions", "function-words"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Spec {
     #[serde(default)]
     exceptions: Vec<Spanned<String>>,
+    #[serde(default)]
+    function_words: Vec<String>,
 }
 
 #[derive(Debug)]
 pub struct Repetition {
     /// Lowercased words that may be doubled.
     exceptions: Vec<String>,
+    /// Words whose doubling is a slip whatever the case of the second.
+    function_words: Vec<String>,
 }
 
 /// Validates the kind table, reporting every mistake with its span; `None` when there was one.
@@ -57,7 +63,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Repetition>
         }
         exceptions.push(word.get_ref().to_lowercase());
     }
-    Some(Repetition { exceptions })
+    Some(Repetition { exceptions, function_words: spec.function_words.clone() })
 }
 
 impl Repetition {
@@ -65,15 +71,31 @@ impl Repetition {
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         for block in cx.blocks() {
             let words = cx.seg.words_in(&block.range);
-            for pair in words.windows(2) {
-                let (first, second) = (&pair[0], &pair[1]);
+            let doubled = |i: usize| {
+                let (first, second) = (&words[i], &words[i + 1]);
+                cx.doc.prose[first.end..second.start].chars().all(char::is_whitespace)
+                    && same_word(&cx.doc.prose[first.clone()], &cx.doc.prose[second.clone()])
+            };
+            for i in 0..words.len().saturating_sub(1) {
+                let (first, second) = (&words[i], &words[i + 1]);
                 let a = &cx.doc.prose[first.clone()];
                 let b = &cx.doc.prose[second.clone()];
                 let gap = &cx.doc.prose[first.end..second.start];
-                if !gap.chars().all(char::is_whitespace) || !same_word(a, b) {
+                if !doubled(i) {
                     continue;
                 }
-                if !a.chars().any(char::is_alphabetic) || is_name_or_code(cx, first, a, b) {
+                // Three in a row is said on purpose.
+                if (i > 0 && doubled(i - 1)) || (i + 2 < words.len() && doubled(i + 1)) {
+                    continue;
+                }
+                // Part of a larger token: `M&A A`, a currency such as `A$200`.
+                let glued = cx.doc.prose[..first.start].ends_with(['&', '-', '.', '/', '@'])
+                    || cx.doc.prose[second.end..].starts_with('$');
+                let function_word = self.function_words.iter().any(|w| same_word(w, a));
+                if !a.chars().any(char::is_alphabetic)
+                    || glued
+                    || is_name_or_code(cx, first, a, b, function_word)
+                {
                     continue;
                 }
                 if self.exceptions.iter().any(|e| same_word(e, a)) {
@@ -116,9 +138,19 @@ fn same_word(a: &str, b: &str) -> bool {
 }
 
 /// Whether the pair's case shows a name or a code rather than a slip.
-fn is_name_or_code(cx: &Context, first: &std::ops::Range<usize>, a: &str, b: &str) -> bool {
-    if in_capitals(a) || in_capitals(b) || b.starts_with(char::is_uppercase) {
+/// A capitalized second word after a function word is still a slip (`the The`).
+fn is_name_or_code(
+    cx: &Context,
+    first: &std::ops::Range<usize>,
+    a: &str,
+    b: &str,
+    function_word: bool,
+) -> bool {
+    if in_capitals(a) || in_capitals(b) {
         return true;
+    }
+    if b.starts_with(char::is_uppercase) {
+        return !function_word;
     }
     a.starts_with(char::is_uppercase) && !cx.sentence_initial(first)
 }
