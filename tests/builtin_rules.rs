@@ -1,6 +1,7 @@
 //! The meta-test: every built-in rule loads, follows the house style for rule text, and its
 //! examples hold (every `bad` is flagged, every `good` is not, `fixed` is what fixing gives).
 
+use copydesk::diagnostic::Severity;
 use copydesk::engine::RuleSet;
 use copydesk::examples;
 use copydesk::pack;
@@ -92,6 +93,25 @@ fn the_seed_article_gets_the_house_style_findings() {
     assert_eq!(at("News.InconsistentNameCase"), vec!["Minsk group"]);
     let minsk = found.iter().find(|d| d.rule == "News.InconsistentNameCase").expect("found above");
     assert_eq!(&text[minsk.labels[0].range.clone()], "Minsk Group");
+    assert_eq!(at("News.OrdinalSuffix"), vec!["3rt"]);
+    assert_eq!(at("News.UnattributedFigure"), vec!["Some 200 people have been reported killed"]);
+    assert_eq!(at("News.DuplicateCredit"), vec!["(Photo by PASCAL ROSSIGNOL/POOL/AFP via Getty Images)"]);
+    let credit = found.iter().find(|d| d.rule == "News.DuplicateCredit").expect("found above");
+    assert_eq!(&text[credit.labels[0].range.clone()], "(Photo by PASCAL ROSSIGNOL / POOL / AFP)");
+    assert!(text[..credit.range.start].lines().count() == 1, "on line 1");
+    // Nothing else at warning level: the rest of the story is clean copy.
+    let rules: std::collections::BTreeSet<&str> =
+        found.iter().filter(|d| d.severity >= Severity::Warning).map(|d| d.rule.as_str()).collect();
+    assert_eq!(
+        rules.into_iter().collect::<Vec<_>>(),
+        vec![
+            "News.Azeri",
+            "News.DuplicateCredit",
+            "News.InconsistentNameCase",
+            "News.OrdinalSuffix",
+            "News.UnattributedFigure"
+        ]
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@
 //! | `ordinal-suffix` | `October 3rt`, `Feb. 10nd`, `22th` | the day and suffix | the right suffix (safe) |
 //! | `impossible` | `June 31`, `Sept. 31`, `Feb. 29, 2023` | the date | none |
 //! | `weekday` | `Sunday, Feb. 6, 2023` (a Monday), also with the year of the dateline | the weekday | the right weekday (unsafe: the day may be the slip) |
-//! | `month-spelling` | `Feburary 3`, `Sepember 27` | the word | the month (safe) |
+//! | `month-spelling` | `Feburary 3`, `27 Sepember`, `in Feburary last year` | the word | the month (safe) |
 //! | `style` | a month form, order or ordinal other than the house's | the date after any weekday | the house form (safe) |
 //!
 //! Placeholders: `{match}` (the date as written), `{replacement}` (what the fix writes, or the
@@ -184,7 +184,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         check,
         dates: Regex::new(&dates_pattern(&calendar)).expect("built from escaped names"),
         near_month: Regex::new(
-            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+[0-9]{1,2}(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b))",
+            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+(?:[0-9]{1,2}|[0-9]{4}|last|next|this)(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b)|(?:in|since|until|till|from|by|early|late|mid-?)\s+(?P<within>[A-Z][a-z]{6,11})(?-u:\b))",
         )
         .expect("a fixed pattern"),
         calendar,
@@ -560,7 +560,12 @@ impl Date {
             let mut found: Vec<Range<usize>> = self
                 .near_month
                 .captures_iter(text)
-                .filter_map(|caps| caps.name("before").or_else(|| caps.name("after")).map(|m| m.range()))
+                .filter_map(|caps| {
+                    caps.name("before")
+                        .or_else(|| caps.name("after"))
+                        .or_else(|| caps.name("within"))
+                        .map(|m| m.range())
+                })
                 .collect();
             self.exceptions.retain_unexcused(text, &mut found, Range::clone);
             for word_range in found {
