@@ -100,40 +100,49 @@ def mined(binary, dirs):
 
 
 def corrections(binary):
-    """What copydesk finds in uncorrected stories that touches the words the correction changed."""
+    """Which findings in an uncorrected story are gone once Reuters corrected it, by kind of correction."""
     base = os.path.join(CORPUS, "reuters-corrections-eval", "pairs")
     pairs = sorted(os.listdir(base))
-    uncorrected = [os.path.join(base, p, "uncorrected.txt") for p in pairs]
-    corrected = [os.path.join(base, p, "corrected.txt") for p in pairs]
-    before = collections.defaultdict(list)
-    for d in lint(binary, uncorrected)["diagnostics"]:
-        before[d["path"]].append(d)
-    after = collections.defaultdict(list)
-    for d in lint(binary, corrected)["diagnostics"]:
-        after[d["path"]].append(d)
-    caught = []
-    only_before = 0
-    for p, path in zip(pairs, uncorrected):
-        with open(path, encoding="utf-8") as f:
-            data = f.read().encode("utf-8")
-        changed = set()
-        for line in open(os.path.join(base, p, "word_diff.tsv"), encoding="utf-8"):
-            parts = line.rstrip("\n").split("\t")
-            if parts[0] in ("REPLACE", "DELETE") and len(parts) > 1:
-                changed.update(w.strip(".,;:()\"'") for w in parts[1].split())
-        later = {(d["rule"], data[d["start"]:d["end"]]) for d in after[path.replace("uncorrected", "corrected")]}
-        for d in before[path]:
-            written = data[d["start"]:d["end"]].decode("utf-8", "replace")
-            if (d["rule"], data[d["start"]:d["end"]]) not in later:
-                only_before += 1
-            if any(w and w in written.split() for w in changed) or written.strip(".,") in changed:
-                caught.append((p, d["rule"], written))
+    categories = {}
+    with open(os.path.join(ROOT, "scripts", "correction-categories.tsv"), encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            pair, category, present = line.rstrip("\n").split("\t")
+            categories[pair] = (category, present == "yes")
+    found = {}
+    for version in ("uncorrected", "corrected"):
+        paths = [os.path.join(base, p, version + ".txt") for p in pairs]
+        by_path = collections.defaultdict(list)
+        for d in lint(binary, paths)["diagnostics"]:
+            if d["severity"] in ("error", "warning"):
+                by_path[d["path"]].append(d)
+        for p, path in zip(pairs, paths):
+            with open(path, encoding="utf-8") as f:
+                data = f.read().encode("utf-8")
+            found[p, version] = [(d["rule"], data[d["start"]:d["end"]].decode("utf-8", "replace")) for d in by_path[path]]
     print("\n## Correction pairs\n")
-    print(f"{len(pairs)} pairs; findings in the uncorrected versions: "
-          f"{sum(len(v) for v in before.values())}, of which {only_before} are gone in the corrected version.")
-    print("\nFindings on a word the correction changed:\n")
-    for p, rule, written in caught:
-        print(f"- pair {p}: {rule} on `{written}`")
+    table = collections.defaultdict(lambda: [0, 0, 0])
+    gone = []
+    for p in pairs:
+        category, present = categories[p]
+        before = found[p, "uncorrected"]
+        after = collections.Counter(found[p, "corrected"])
+        row = table[category]
+        row[0] += 1
+        row[1] += present
+        for item in before:
+            if after[item]:
+                after[item] -= 1
+            else:
+                gone.append((p, category, *item))
+                row[2] += 1
+    print("| correction | pairs | error in the uncorrected text | warnings gone after correction |")
+    print("|---|---:|---:|---:|")
+    for category, (n, present, g) in sorted(table.items(), key=lambda kv: -kv[1][0]):
+        print(f"| {category} | {n} | {present} | {g} |")
+    print("\nWarnings present before the correction and gone after it (read each against the correction note):\n")
+    for p, category, rule, written in gone:
+        print(f"- pair {p} ({category}): {rule} on `{written[:60]}`")
 
 
 def main():
