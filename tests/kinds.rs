@@ -304,6 +304,27 @@ fn names_spelled_two_ways_need_evidence_of_one_person() {
 }
 
 #[test]
+fn names_established_by_majority_are_places_and_companies() {
+    let set = rules(&[(
+        "T.Names",
+        "description = \"x\"\nmessage = \"{match} for {spelling} ({first})\"\n[names]\nmajority = 3\n",
+    )]);
+    let text = "Chrysler cut jobs. Chrysler said so. Chrsyler shares fell. Chrysler rose.";
+    assert_eq!(
+        check(&set, text),
+        vec![("Chrsyler".to_owned(), "Chrsyler for Chrysler (Chrysler)".to_owned())]
+    );
+    // Too few uses; short names; two edits; a variant used as often as half the name's uses.
+    assert!(check(&set, "Chrysler cut jobs. Chrysler said so. Chrsyler shares fell.").is_empty());
+    assert!(check(&set, "Iran, Iran and Iran. Iraq.").is_empty());
+    assert!(check(&set, "Austria, Austria and Austria. Australia.").is_empty());
+    assert!(check(&set, "Halliburton, Halliburton, Halliburton. Haliburton, Haliburton.").is_empty());
+    // Without `majority`, a name must be introduced with a given name.
+    let plain = rules(&[("T.Names", "description = \"x\"\nmessage = \"{match}\"\n[names]\n")]);
+    assert!(check(&plain, text).is_empty());
+}
+
+#[test]
 fn balance_allows_quotations_that_run_on() {
     let set = rules(&[(
         "T.Quote",

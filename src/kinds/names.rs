@@ -1,11 +1,14 @@
-//! `names`: one person's name spelled two ways in a story ("Nikol Pashinyan", later
-//! "Pashinian"; "Lesar", later "Lefar").
+//! `names`: one name spelled two ways in a story ("Nikol Pashinyan", later "Pashinian";
+//! "Lesar", later "Lefar"; "Chrysler", once "Chrsyler").
 //!
 //! Edit distance alone would join "Austria" and "Australia", "Iran" and "Iraq", or two people,
 //! "Jon Smith" and "Joan Smith". What makes two spellings one name here is this evidence:
 //! 1. One spelling is a surname introduced with a given name ("Nikol Pashinyan"): news copy
 //!    names a person in full once, then by surname. Place and company names are never
-//!    introduced that way, so they are never compared.
+//!    introduced that way; with `majority`, a spelling used that many times and never with a
+//!    given name is established too ("Chrysler" five times, "Chrsyler" once), and then the
+//!    other spelling must be one edit off, six letters or more, never introduced with a given
+//!    name, and used at most `max-uses` times and under half as often.
 //! 2. The other spelling is close: the same first letter, one edit apart (two for names of seven
 //!    letters or more of the same length), and neither a prefix of the other ("Kenya", "Kenyan").
 //!    Only the last word of a run of capitalized words counts, so a given name ("Jon" in "Jon
@@ -22,7 +25,7 @@
 //!
 //! The established spelling is the one introduced first, or, when both are introduced with the
 //! same given name, the one used more. Each use of the other spelling is flagged, with a label on
-//! the established full name.
+//! the established full name (or, established by majority, its first use).
 //!
 //! | key | type | meaning |
 //! |---|---|---|
@@ -30,6 +33,7 @@
 //! | `pairs` | list of pairs of words | two spellings that are different names (`["Johnson", "Johnston"]`) |
 //! | `person-before`, `person-after` | lists of words | when given, a spelling not introduced with a given name is a person only after one of the first (`Mr`) or before one of the second (`said`) somewhere |
 //! | `max-uses` | integer, default 2 | a spelling used more often is a name of its own, not a slip |
+//! | `majority` | integer of 2 or more, optional | a spelling used this often is established without a given name (places, companies) |
 //!
 //! Placeholders: `{match}` (the spelling flagged), `{spelling}` (the established one) and
 //! `{first}` (the established full name). Fix (unsafe): write the established spelling.
@@ -56,7 +60,7 @@ use crate::toml_file::edit_distance;
 pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
 
 /// The keys of the kind table, for hints when one is misplaced.
-pub const KEYS: &[&str] = &["exceptions", "pairs", "person-before", "person-after", "max-uses"];
+pub const KEYS: &[&str] = &["exceptions", "pairs", "person-before", "person-after", "max-uses", "majority"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -70,6 +74,7 @@ pub struct Spec {
     #[serde(default)]
     person_after: Vec<String>,
     max_uses: Option<usize>,
+    majority: Option<Spanned<usize>>,
 }
 
 #[derive(Debug)]
@@ -79,6 +84,7 @@ pub struct Names {
     person_before: HashSet<String>,
     person_after: HashSet<String>,
     max_uses: usize,
+    majority: Option<usize>,
 }
 
 /// Validates the kind table, reporting every mistake with its span; `None` when there was one.
@@ -98,6 +104,10 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Names> {
             }
         }
     }
+    if let Some(majority) = spec.majority.as_ref().filter(|m| *m.get_ref() < 2) {
+        cx.error(majority.span(), "a majority is at least 2 uses", "too few");
+        ok = false;
+    }
     let exceptions = spec.exceptions.iter().map(|e| e.get_ref().to_lowercase()).collect();
     let lower = |list: &[String]| list.iter().map(|w| w.to_lowercase()).collect();
     ok.then_some(Names {
@@ -106,6 +116,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Names> {
         person_before: lower(&spec.person_before),
         person_after: lower(&spec.person_after),
         max_uses: spec.max_uses.unwrap_or(2),
+        majority: spec.majority.as_ref().map(|m| *m.get_ref()),
     })
 }
 
@@ -155,65 +166,55 @@ impl Names {
         };
         let mut surnames: Vec<&str> = uses.keys().copied().filter(|k| introduced(k).is_some()).collect();
         surnames.sort_by_key(|k| introduced(k));
+        // With `majority`, a spelling used that often and never with a given name is established
+        // too: a place or an organisation.
+        let mut frequent: Vec<&str> = match self.majority {
+            Some(majority) => uses
+                .iter()
+                .filter(|(k, u)| u.len() >= majority && introduced(k).is_none() && !common.contains(**k))
+                .map(|(k, _)| *k)
+                .collect(),
+            None => Vec::new(),
+        };
+        frequent.sort_by_key(|k| uses[k][0]);
+        let established = surnames.iter().map(|&k| (k, false)).chain(frequent.iter().map(|&k| (k, true)));
         let mut spellings: Vec<&str> = uses.keys().copied().collect();
         spellings.sort_by_key(|k| uses[k][0]);
         let mut flagged: HashSet<&str> = HashSet::new();
-        for &surname in &surnames {
+        for (name, by_majority) in established {
             for &other in &spellings {
-                if other == surname
+                if other == name
                     || flagged.contains(other)
-                    || flagged.contains(surname)
-                    || !self.close(surname, other)
-                {
-                    continue;
-                }
-                if common.contains(other)
+                    || flagged.contains(name)
+                    || !self.close(name, other, by_majority)
+                    || common.contains(other)
                     || self.exceptions.contains(other)
-                    || self.exceptions.contains(surname)
                 {
                     continue;
                 }
-                let (theirs, ours) = (givens(other), givens(surname));
-                if !theirs.is_empty() && theirs.is_disjoint(&ours) {
-                    continue; // another person: "Jon Smith" and "Joan Smith"
-                }
-                // Both introduced with one given name: the spelling used more is the name.
-                let (established, variant) = if !theirs.is_empty() && uses[other].len() > uses[surname].len()
-                {
-                    (other, surname)
+                let found = if by_majority {
+                    self.slip_of_majority(name, other, &uses, &givens(other))
                 } else {
-                    (surname, other)
+                    self.slip_of_surname(name, other, &words, &uses, &givens, &introduced)
                 };
-                // A slip is rare, and rarer than the name; a spelling used more is another name
-                // ("Toyota" beside "Akio Toyoda").
-                if uses[variant].len() > uses[established].len() || uses[variant].len() > self.max_uses {
-                    continue;
-                }
-                // The slip stands for a person somewhere: after a title or before "said".
-                let introduced_alike = !theirs.is_empty();
-                let person = |i: &usize| {
-                    self.person_before.contains(&words[*i].before)
-                        || self.person_after.contains(&words[*i].after)
-                };
-                let needs_person = !self.person_before.is_empty() || !self.person_after.is_empty();
-                if needs_person && !introduced_alike && !uses[variant].iter().any(person) {
-                    continue;
-                }
-                let Some(first) = introduced(established) else { continue };
-                // News names a person in full before it shortens the name: a spelling used before
-                // the full name is not a slip of it.
-                if uses[variant][0] < first {
-                    continue;
-                }
+                let Some((established, variant, first)) = found else { continue };
                 flagged.insert(variant);
-                let first_run = words[first].run.clone().expect("introduced with a given name");
-                let full = cx.doc.text[first_run.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
-                let spelling = cx.doc.text[words[first].range.clone()].to_owned();
-                let spelling = spelling.trim_end_matches("'s").trim_end_matches("’s").to_owned();
+                let shown = if by_majority {
+                    words[first].range.clone()
+                } else {
+                    words[first].run.clone().expect("introduced with a given name")
+                };
+                let full = cx.doc.text[shown.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+                let full = key_of_written(&full).to_owned();
+                let spelling = key_of_written(&cx.doc.text[words[first].range.clone()]).to_owned();
+                let label = if by_majority {
+                    format!("`{full}` here, and {} times in all", uses[established].len())
+                } else {
+                    format!("`{full}` here")
+                };
                 for &i in &uses[variant] {
                     let word = &words[i];
-                    let written = &cx.doc.text[word.range.clone()];
-                    let stem = written.trim_end_matches("'s").trim_end_matches("’s");
+                    let stem = key_of_written(&cx.doc.text[word.range.clone()]);
                     let stem_range = word.range.start..word.range.start + stem.len();
                     hits.push(Hit {
                         range: stem_range.clone(),
@@ -222,7 +223,7 @@ impl Names {
                             ("spelling", spelling.clone()),
                             ("first", full.clone()),
                         ],
-                        labels: vec![Label { range: first_run.clone(), message: format!("`{full}` here") }],
+                        labels: vec![Label { range: shown.clone(), message: label.clone() }],
                         fix: Some(Fix {
                             title: format!("write `{spelling}`"),
                             edits: vec![Edit { range: stem_range, replacement: spelling.clone() }],
@@ -234,11 +235,69 @@ impl Names {
         }
     }
 
+    /// Whether `other` is a slip of the surname `surname`: (established, variant, the word that
+    /// introduced the established one).
+    fn slip_of_surname<'a>(
+        &self,
+        surname: &'a str,
+        other: &'a str,
+        words: &[Word],
+        uses: &HashMap<&str, Vec<usize>>,
+        givens: &dyn Fn(&str) -> HashSet<&'a str>,
+        introduced: &dyn Fn(&str) -> Option<usize>,
+    ) -> Option<(&'a str, &'a str, usize)> {
+        if self.exceptions.contains(surname) {
+            return None;
+        }
+        let (theirs, ours) = (givens(other), givens(surname));
+        if !theirs.is_empty() && theirs.is_disjoint(&ours) {
+            return None; // another person: "Jon Smith" and "Joan Smith"
+        }
+        // Both introduced with one given name: the spelling used more is the name.
+        let (established, variant) = if !theirs.is_empty() && uses[other].len() > uses[surname].len() {
+            (other, surname)
+        } else {
+            (surname, other)
+        };
+        // A slip is rare, and rarer than the name; a spelling used more is another name
+        // ("Toyota" beside "Akio Toyoda").
+        if uses[variant].len() > uses[established].len() || uses[variant].len() > self.max_uses {
+            return None;
+        }
+        // The slip stands for a person somewhere: after a title or before "said".
+        let person = |i: &usize| {
+            self.person_before.contains(&words[*i].before) || self.person_after.contains(&words[*i].after)
+        };
+        let needs_person = !self.person_before.is_empty() || !self.person_after.is_empty();
+        if needs_person && theirs.is_empty() && !uses[variant].iter().any(person) {
+            return None;
+        }
+        let first = introduced(established)?;
+        // News names a person in full before it shortens the name: a spelling used before the
+        // full name is not a slip of it.
+        (uses[variant][0] > first).then_some((established, variant, first))
+    }
+
+    /// Whether `other` is a slip of `name`, a spelling used at least `majority` times: it is never
+    /// introduced as a person, and used at most `max-uses` times and under half as often.
+    fn slip_of_majority<'a>(
+        &self,
+        name: &'a str,
+        other: &'a str,
+        uses: &HashMap<&str, Vec<usize>>,
+        givens: &HashSet<&str>,
+    ) -> Option<(&'a str, &'a str, usize)> {
+        let (n, m) = (uses[name].len(), uses[other].len());
+        (givens.is_empty() && m <= self.max_uses && 2 * m < n).then(|| (name, other, uses[name][0]))
+    }
+
     /// Whether two spellings are close enough to be one name misspelt.
-    fn close(&self, a: &str, b: &str) -> bool {
+    /// `strict` (for names established by majority alone): one edit, and six letters or more.
+    fn close(&self, a: &str, b: &str, strict: bool) -> bool {
         let (la, lb) = (a.chars().count(), b.chars().count());
         let shorter = la.min(lb);
-        if shorter < 5 || la.abs_diff(lb) > 2 || a.chars().next() != b.chars().next() {
+        if shorter < if strict { 6 } else { 5 } || la.abs_diff(lb) > 2 || a.chars().next() != b.chars().next()
+        {
             return false;
         }
         if a.starts_with(b) || b.starts_with(a) || self.pairs.contains(&(a.to_owned(), b.to_owned())) {
@@ -252,7 +311,7 @@ impl Names {
         }
         // Two edits only between long names of one length ("Pashinyan", "Pashinian"): otherwise
         // "Austria" would be "Australia".
-        let limit = if shorter >= 7 && la == lb { 2 } else { 1 };
+        let limit = if shorter >= 7 && la == lb && !strict { 2 } else { 1 };
         edit_distance(a, b) <= limit
     }
 
@@ -332,16 +391,17 @@ mod tests {
             person_before: HashSet::new(),
             person_after: HashSet::new(),
             max_uses: 2,
+            majority: None,
         };
-        assert!(names.close("pashinyan", "pashinian"));
-        assert!(names.close("heinen", "heinan"));
-        assert!(names.close("lesar", "lefar"));
-        assert!(!names.close("austria", "australia"), "two insertions");
-        assert!(!names.close("iran", "iraq"), "short");
-        assert!(!names.close("kenya", "kenyan"), "a prefix");
-        assert!(!names.close("johnson", "johnston"), "a listed pair");
-        assert!(!names.close("lesar", "besar"), "another first letter");
-        assert!(!names.close("germans", "germany"), "only the last letter differs");
-        assert!(!names.close("a320s", "a330s"), "digits");
+        assert!(names.close("pashinyan", "pashinian", false));
+        assert!(names.close("heinen", "heinan", false));
+        assert!(names.close("lesar", "lefar", false));
+        assert!(!names.close("austria", "australia", false), "two insertions");
+        assert!(!names.close("iran", "iraq", false), "short");
+        assert!(!names.close("kenya", "kenyan", false), "a prefix");
+        assert!(!names.close("johnson", "johnston", false), "a listed pair");
+        assert!(!names.close("lesar", "besar", false), "another first letter");
+        assert!(!names.close("germans", "germany", false), "only the last letter differs");
+        assert!(!names.close("a320s", "a330s", false), "digits");
     }
 }
