@@ -18,7 +18,7 @@
 //!
 //! | check | flags | span | fix |
 //! |---|---|---|---|
-//! | `ordinal-suffix` | `October 3rt`, `Feb. 10nd`, `22th` | the day and suffix | the right suffix (safe) |
+//! | `ordinal-suffix` | `October 3rt`, `Feb. 10nd`, and any number with a wrong suffix (`the 22th richest`) | the number and suffix | the right suffix (safe) |
 //! | `impossible` | `June 31`, `Sept. 31`, `Feb. 29, 2023` | the date | none |
 //! | `weekday` | `Sunday, Feb. 6, 2023` (a Monday), also with the year of the dateline | the weekday | the right weekday (unsafe: the day may be the slip) |
 //! | `month-spelling` | `Feburary 3`, `27 Sepember`, `in Feburary last year` | the word | the month (safe) |
@@ -103,6 +103,8 @@ pub struct Date {
     dates: Regex,
     /// A word before or after a day that may be a misspelt month (`month-spelling`).
     near_month: Regex,
+    /// A number with an ordinal suffix, anywhere.
+    ordinal: Regex,
     not_before: Option<Patterns>,
     dateline: Option<Patterns>,
     style: Style,
@@ -184,9 +186,10 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         check,
         dates: Regex::new(&dates_pattern(&calendar)).expect("built from escaped names"),
         near_month: Regex::new(
-            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+(?:[0-9]{1,2}|[0-9]{4}|last|next|this)(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b)|(?:in|since|until|till|from|by|early|late|mid-?)\s+(?P<within>[A-Z][a-z]{6,11})(?-u:\b))",
+            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+(?:[0-9]{1,2}|[0-9]{4}|last|next|this)(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<within>[A-Z][a-z]{6,11})(?-u:\b))",
         )
         .expect("a fixed pattern"),
+        ordinal: Regex::new(r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)").expect("a fixed pattern"),
         calendar,
         not_before: not_before?,
         dateline: dateline?,
@@ -310,13 +313,8 @@ impl Date {
         if day_number == 0 || day_number > 31 {
             return None;
         }
-        let after = &text[whole.end()..];
-        if let Some(not_before) = &self.not_before {
-            let next_word = after.trim_start();
-            let gap = after.len() - next_word.len();
-            if gap > 0 && not_before.find_iter(next_word).next().is_some_and(|r| r.start == 0) {
-                return None;
-            }
+        if self.followed_by_exception(&text[whole.end()..]) {
+            return None;
         }
         Some(Found {
             range: at(whole),
@@ -327,6 +325,14 @@ impl Date {
             year: year.and_then(|y| Some((at(y), y.as_str().parse().ok()?))),
             order,
         })
+    }
+
+    /// Whether the next word after a "date" is one of `not-before` (`June 31st Street`).
+    fn followed_by_exception(&self, after: &str) -> bool {
+        let Some(not_before) = &self.not_before else { return false };
+        let next_word = after.trim_start();
+        let gap = after.len() - next_word.len();
+        gap > 0 && not_before.find_iter(next_word).next().is_some_and(|r| r.start == 0)
     }
 
     /// The story's date, from the first block whose first line matches a `dateline` pattern.
@@ -402,21 +408,47 @@ impl Date {
         cx.doc.text[range.clone()].split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// Malformed ordinals in dates ("October 3rt"), and in any number ("Russia's 23th richest").
     fn ordinal_suffixes(&self, cx: &Context, dates: &[Found], hits: &mut Vec<Hit>) {
-        for date in dates {
-            let Some(suffix) = &date.suffix else { continue };
-            let right = ordinal_suffix(date.day.1);
-            if &cx.doc.text[suffix.clone()] == right {
+        let mut found: Vec<(Range<usize>, Range<usize>, u32, String)> = dates
+            .iter()
+            .filter_map(|d| Some((d.day.0.clone(), d.suffix.clone()?, d.day.1, Self::written(cx, &d.range))))
+            .collect();
+        for block in cx.blocks() {
+            let text = cx.doc.prose(block.range.clone());
+            let base = block.range.start;
+            let mut loose: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+            for caps in self.ordinal.captures_iter(text) {
+                let (number, suffix) = (caps.get(1).expect("group 1"), caps.get(2).expect("group 2"));
+                let range = base + number.start()..base + suffix.end();
+                if dates.iter().any(|d| d.range.start < range.end && range.start < d.range.end)
+                    || self.followed_by_exception(&text[suffix.end()..])
+                    || !cx.counts(&range)
+                {
+                    continue;
+                }
+                loose.push((range, base + suffix.start()..base + suffix.end()));
+            }
+            self.exceptions.retain_unexcused(text, &mut loose, |(r, _)| r.start - base..r.end - base);
+            for (range, suffix) in loose {
+                let Ok(number) = cx.doc.text[range.start..suffix.start].parse::<u32>() else { continue };
+                let written = cx.doc.text[range.clone()].to_owned();
+                found.push((range.start..suffix.start, suffix, number, written));
+            }
+        }
+        for (number_range, suffix, number, written) in found {
+            let right = ordinal_suffix(number);
+            if cx.doc.text[suffix.clone()] == *right {
                 continue;
             }
-            let replacement = format!("{}{right}", date.day.1);
+            let replacement = format!("{number}{right}");
             hits.push(Hit {
-                range: date.day.0.start..suffix.end,
-                args: vec![("match", Self::written(cx, &date.range)), ("replacement", replacement.clone())],
+                range: number_range.start..suffix.end,
+                args: vec![("match", written), ("replacement", replacement.clone())],
                 labels: Vec::new(),
                 fix: Some(Fix {
                     title: format!("write `{replacement}`"),
-                    edits: vec![Edit { range: suffix.clone(), replacement: right.to_owned() }],
+                    edits: vec![Edit { range: suffix, replacement: right.to_owned() }],
                     applicability: Applicability::Safe,
                 }),
             });
