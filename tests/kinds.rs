@@ -350,3 +350,36 @@ fn balance_allows_quotations_that_run_on() {
     );
     assert_eq!(check(&set, "The minister read:\"We have won. She left.").len(), 1);
 }
+
+#[test]
+fn balance_reads_nested_and_glued_straight_quotes() {
+    let set = rules(&[(
+        "T.Quote",
+        "description = \"x\"\nmessage = \"{match} {problem}\"\nskip-quotes = false\n[balance]\nquotes = [['\"', '\"']]\n",
+    )]);
+    let fine = [
+        // A quotation inside a quotation, written with the same mark.
+        "\"Banks may \"evergreen\" loans, and words like \"prolonged\" matter,\" the report said.",
+        // A mark before an ellipsis or a dot opens; one after a bracket, a single quote or a
+        // dash closes.
+        "\"...And if we learn,\" he said. It sells \".book\" and \".com\" names.",
+        "\"We would need an exchange (in London)\", he said. \"It is 'in recovery'\". The rating is \"B3\"/\"B-\".",
+        // A paragraph run together after a nested single quote or a stray backslash.
+        "\"Is it 9.15 metres?'  \"If they say so,\" he said. \"The last time. \\ \"It was,\" she said.",
+        // A closing mark glued to the next sentence.
+        "\"We met the challenge.\"Earlier, he left.",
+    ];
+    for text in fine {
+        assert!(check(&set, text).is_empty(), "{text}: {:?}", check(&set, text));
+    }
+    // A quotation left open around a nested pair is missing its closing mark, even where the
+    // next sentence reopens a quotation.
+    assert_eq!(
+        check(
+            &set,
+            "\"You have seen it. Saks expects a \"significant\" fall. Sales slid. \"It will take time,\" he said."
+        ),
+        vec![("\"".to_owned(), "\" is never closed".to_owned())]
+    );
+    assert_eq!(check(&set, "He called it \"great and said \"fine\" later.").len(), 1);
+}

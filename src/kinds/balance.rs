@@ -6,6 +6,12 @@
 //! next paragraph does not start with one. Plain-text copy that lost its paragraph breaks shows
 //! the same convention inside one block (`…end of one.  "Start of the next`), and a straight
 //! mark that opens a sentence while a quotation is open is read as such a new paragraph. A
+//! quotation may hold one nested quotation written with the same mark (`"Banks may "evergreen"
+//! loans," it said`); an outer quotation that holds one must close in its own paragraph.
+//!
+//! Straight marks open and close alike, so their direction is read from their neighbours: while
+//! a quotation is open a mark closes it unless a space comes before it and none after; otherwise
+//! a mark opens unless a word touches it before (`said:"We`, `"...And`, `(in London)",`). A
 //! straight mark after a digit is an inch or a second (`a 12" screen`), not a quotation mark.
 //!
 //! | key | type | meaning |
@@ -170,66 +176,115 @@ impl Balance {
     }
 }
 
-/// Curly quotation marks: an opening mark while one is open, a closing mark with none open, or
-/// an opening mark left open at the end of a paragraph that does not run on.
-fn curly(text: &str, open: char, close: char, runs_on: bool, out: &mut Vec<Unpaired>) {
-    let mut opened: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        if c == open {
-            if let Some(at) = opened.replace(i) {
-                if !opens_new_paragraph(text, i) {
-                    out.push(Unpaired { at, mark: open, problem: "is never closed" });
-                }
-            }
-        } else if c == close && opened.take().is_none() {
-            out.push(Unpaired { at: i, mark: close, problem: "has no opening mark" });
+/// The quotations open at a point of a paragraph: the outer one, and at most one nested in it
+/// (`"…to "evergreen" loans…"`), by their opening marks.
+struct Open {
+    mark: char,
+    stack: Vec<usize>,
+    /// Whether the outer quotation held a nested one: then it must close where it is, for a
+    /// quotation left open with a pair of marks in it is likelier missing its closing mark than
+    /// running on (`"You've seen … a "significant" drop. … said. "It's`).
+    nested: bool,
+}
+
+impl Open {
+    fn new(mark: char) -> Self {
+        Open { mark, stack: Vec::new(), nested: false }
+    }
+
+    /// An opening mark at `at`. While a quotation is open, a mark that starts a sentence after a
+    /// sentence end begins a new paragraph run together with the last (`…said. "Next`), and the
+    /// open quotation ran on; any other opens a quotation inside it, and a third level means the
+    /// inner one was never closed.
+    fn open(&mut self, text: &str, at: usize, out: &mut Vec<Unpaired>) {
+        if !self.stack.is_empty() && opens_new_paragraph(text, at) {
+            self.end(true, out);
+        } else if self.stack.len() == 2 {
+            let inner = self.stack.pop().expect("two open");
+            out.push(Unpaired { at: inner, mark: self.mark, problem: "is never closed" });
+        }
+        self.nested |= self.stack.len() == 1;
+        self.stack.push(at);
+    }
+
+    /// A closing mark at `at`.
+    fn close(&mut self, at: usize, mark: char, out: &mut Vec<Unpaired>) {
+        if self.stack.pop().is_none() {
+            out.push(Unpaired { at, mark, problem: "has no opening mark" });
+        }
+        if self.stack.is_empty() {
+            self.nested = false;
         }
     }
-    if let (Some(at), false) = (opened, runs_on) {
-        out.push(Unpaired { at, mark: open, problem: "is never closed" });
+
+    /// The end of a paragraph: a quotation nested in another is never closed, and so is the
+    /// outer one unless the next paragraph reopens it (`runs_on`) and it held no nested one.
+    fn end(&mut self, runs_on: bool, out: &mut Vec<Unpaired>) {
+        for (depth, &at) in self.stack.iter().enumerate() {
+            if depth > 0 || !runs_on || self.nested {
+                out.push(Unpaired { at, mark: self.mark, problem: "is never closed" });
+            }
+        }
+        self.stack.clear();
+        self.nested = false;
     }
 }
 
-/// Straight quotation marks, which open and close alike: a mark opens when a word follows it
-/// and closes when a word comes before it.
+/// Curly quotation marks, whose direction is written.
+fn curly(text: &str, open: char, close: char, runs_on: bool, out: &mut Vec<Unpaired>) {
+    let mut quotes = Open::new(open);
+    for (i, c) in text.char_indices() {
+        if c == open {
+            quotes.open(text, i, out);
+        } else if c == close {
+            quotes.close(i, close, out);
+        }
+    }
+    quotes.end(runs_on, out);
+}
+
+/// Straight quotation marks, which open and close alike. While a quotation is open, a mark
+/// closes it unless a space comes before it and none after (`(in London)",`, `"B-".`,
+/// `challenge."Earlier`); otherwise a mark opens unless a word touches it before or a space
+/// follows a mark that does not stand alone (`said:"We`, `"...And` and `" We` open).
 fn straight(text: &str, mark: char, runs_on: bool, out: &mut Vec<Unpaired>) {
-    let mut opened: Option<usize> = None;
+    let mut quotes = Open::new(mark);
     let mut previous = ' ';
     for (i, c) in text.char_indices() {
-        // After a digit, a mark closes an open quotation ("Grand Theft Auto 4") and is otherwise
-        // an inch or a second (a 12" screen).
-        if c == mark && previous.is_ascii_digit() && opened.is_none() {
+        if c != mark {
             previous = c;
             continue;
         }
-        if c == mark {
-            let next = text[i + c.len_utf8()..].chars().next().unwrap_or(' ');
-            // A mark opens when a word follows it and no word touches it before (`said:"We`).
-            let opening = !previous.is_alphanumeric() && (next.is_alphanumeric() || "(['‘".contains(next));
-            match opened {
-                Some(at) if opening => {
-                    if !opens_new_paragraph(text, i) {
-                        out.push(Unpaired { at, mark, problem: "is never closed" });
-                    }
-                    opened = Some(i);
-                }
-                Some(_) => opened = None,
-                None if opening => opened = Some(i),
-                None => out.push(Unpaired { at: i, mark, problem: "has no opening mark" }),
-            }
+        // After a digit, a mark closes an open quotation ("Grand Theft Auto 4") and is otherwise
+        // an inch or a second (a 12" screen).
+        if previous.is_ascii_digit() && quotes.stack.is_empty() {
+            previous = c;
+            continue;
+        }
+        let next = text[i + c.len_utf8()..].chars().next().unwrap_or(' ');
+        let opening = if quotes.stack.is_empty() {
+            !previous.is_alphanumeric() && !next.is_whitespace() || previous.is_whitespace()
+        } else {
+            previous.is_whitespace() && !next.is_whitespace()
+        };
+        if opening {
+            quotes.open(text, i, out);
+        } else {
+            quotes.close(i, mark, out);
         }
         previous = c;
     }
-    if let (Some(at), false) = (opened, runs_on) {
-        out.push(Unpaired { at, mark, problem: "is never closed" });
-    }
+    quotes.end(runs_on, out);
 }
 
 /// Whether a quotation mark at `at` opens a new paragraph run together with the last one: it
-/// follows the end of a sentence and at least one space (`…said. "Next`).
+/// follows the end of a sentence (with any closing single quote, bracket or stray backslash
+/// after it) and at least one space (`…said. "Next`, `…metres?' "If`).
 fn opens_new_paragraph(text: &str, at: usize) -> bool {
-    let before = text[..at].trim_end_matches([' ', '\t', '\n', '\r']);
-    before.len() < at && before.ends_with(['.', '!', '?', '"', '”', ':'])
+    let spaces = [' ', '\t', '\n', '\r'];
+    let before = text[..at].trim_end_matches(spaces);
+    let end = before.trim_end_matches(['\'', '’', ')', '\\']).trim_end_matches(spaces);
+    before.len() < at && end.ends_with(['.', '!', '?', '"', '”', ':'])
 }
 
 /// The paragraphs of a block whose paragraph breaks were lost, as in copy scraped from the web:
