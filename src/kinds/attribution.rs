@@ -3,12 +3,16 @@
 //!
 //! A figure (a number in digits or words) is tied to a claim word (killed, injured, arrested …)
 //! when the claim word is at most `distance` words from it in the same clause (no comma, dash,
-//! `and` or `but` between); each figure goes with its nearest claim word. A claim word capitalized inside a sentence is a title or a
-//! name ("Dead or Alive") and is not one. The claim is attributed when its window (the sentence, or the whole paragraph)
-//! holds an attribution (said, told, according to, reported by …). A passive "reported" names no
-//! source, so it is not in the default list. A figure inside a direct quotation is the
-//! speaker's, and a sentence that matches a `background` pattern (a year: "some 30,000 people
-//! were killed before a 1994 ceasefire") tells history, which needs no fresh source.
+//! `and` or `but` between); each figure goes with its nearest claim word. A claim word
+//! capitalized inside a sentence is a title or a name ("Dead or Alive") and is not one.
+//!
+//! The claim is attributed when its window (the sentence, or the whole paragraph) holds an
+//! attribution (said, told, according to, reported by …); with the paragraph window, a claim in
+//! the story's first paragraph (its lede) is also covered by an attribution in the second, where
+//! news copy often names the source. A passive "reported" names no source, so it is not in the
+//! default list. A figure inside a direct quotation is the speaker's. A sentence that matches a
+//! `background` pattern (a year: "some 30,000 people were killed before a 1994 ceasefire"), or
+//! follows one, even across a paragraph break, tells history, which needs no fresh source.
 //!
 //! | key | type | meaning |
 //! |---|---|---|
@@ -39,6 +43,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Context, Hit};
+use crate::markup::Scope;
 use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
@@ -135,12 +140,27 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Attribution
 impl Attribution {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        // The lede: the story's first paragraph, whose source news copy often gives in the next.
+        let mut paragraphs = cx.doc.blocks.iter().filter(|b| b.scope == Scope::Paragraph);
+        let lede = paragraphs.next().map(|b| b.range.clone());
+        let second = paragraphs.next().map(|b| b.range.clone());
+        // The sentence before, across paragraphs: background may be set up in the last one.
+        let mut previous: Option<&Range<usize>> = None;
         for block in cx.blocks() {
+            let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
+            let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end).max(first);
+            let sentences = &cx.seg.sentences[first..last];
+            let before = previous;
+            previous = sentences.last().or(before);
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
             let shift = |r: Range<usize>| base + r.start..base + r.end;
-            let attributed_paragraph =
-                self.whole_paragraph && self.attributions.find_iter(text).next().is_some();
+            let attributed = |range: &Range<usize>| {
+                self.attributions.find_iter(cx.doc.prose(range.clone())).next().is_some()
+            };
+            let attributed_paragraph = self.whole_paragraph
+                && (attributed(&block.range)
+                    || (lede.as_ref() == Some(&block.range) && second.as_ref().is_some_and(attributed)));
             if attributed_paragraph {
                 continue;
             }
@@ -151,10 +171,10 @@ impl Attribution {
             if figures.is_empty() {
                 continue;
             }
-            let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
-            let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end);
-            for sentence in &cx.seg.sentences[first..last.max(first)] {
-                self.check_sentence(cx, sentence, &figures, hits);
+            let mut previous = before;
+            for sentence in sentences {
+                self.check_sentence(cx, sentence, previous, &figures, hits);
+                previous = Some(sentence);
             }
         }
     }
@@ -163,6 +183,7 @@ impl Attribution {
         &self,
         cx: &Context,
         sentence: &Range<usize>,
+        previous: Option<&Range<usize>>,
         figures: &[Range<usize>],
         hits: &mut Vec<Hit>,
     ) {
@@ -172,8 +193,16 @@ impl Attribution {
             return;
         }
         let text = cx.doc.prose(sentence.clone());
+        // Background is told in a sentence that places itself in the past, or after one in its
+        // paragraph ("…on 1 May, 2002. A car bomb exploded and 17 people were injured").
+        let background = |range: &Range<usize>| {
+            self.background
+                .as_ref()
+                .is_some_and(|b| b.find_iter(cx.doc.prose(range.clone())).next().is_some())
+        };
         if self.attributions.find_iter(text).next().is_some()
-            || self.background.as_ref().is_some_and(|b| b.find_iter(text).next().is_some())
+            || background(sentence)
+            || previous.is_some_and(background)
         {
             return;
         }
