@@ -285,6 +285,12 @@ fn duplicates_are_found_after_normalising_and_removed_with_their_space() {
     let text = "One two three four.\n\nOne two three four.";
     assert!(check(&set, text).is_empty(), "a paragraph repeated whole is the paragraph rule's");
     assert_eq!(check(&set, "One two three four. Five. One two three four.").len(), 1);
+    // A passage pasted twice is one finding, and its fix keeps the paragraph that follows it.
+    let text = "One two three four. Five six seven eight.\n\nOne two three four. Five six seven eight. Nine ten eleven.";
+    let found = set.check(text, Format::Text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].labels[0].message, "first copy of these 2 sentences here");
+    assert_eq!(fixed(text, &found), "One two three four. Five six seven eight.\n\nNine ten eleven.");
 }
 
 #[test]

@@ -309,6 +309,11 @@ impl Date {
         {
             return None;
         }
+        // A number after `.`, `/`, `-` or `:` belongs to another figure ("70.9 February", "9/11
+        // September 11", "19-20 February"), not a day.
+        if text[..day.start()].ends_with(['.', '/', '-', ':']) {
+            return None;
+        }
         let day_number: u32 = day.as_str().parse().ok()?;
         if day_number == 0 || day_number > 31 {
             return None;

@@ -179,21 +179,45 @@ impl Duplicate {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let units: Vec<Range<usize>> = self.units(cx).into_iter().filter(|u| cx.counts(u)).collect();
-        for (repeat, earlier) in Self::repeats(cx, units, &self.strip) {
+        let repeats = Self::repeats(cx, units, &self.strip);
+        let repeats = if self.unit == Unit::Credit {
+            repeats.into_iter().map(|(r, e)| (r, e, 1)).collect()
+        } else {
+            merge_runs(cx.doc.text, repeats)
+        };
+        for (repeat, earlier, count) in repeats {
             let line = cx.doc.text[..earlier.start].matches('\n').count() + 1;
-            // Remove the repeat with the space, or blank line, before it.
-            let before = cx.doc.text[..repeat.start].trim_end().len();
-            let removed = if before >= earlier.end { before..repeat.end } else { repeat.clone() };
+            // Remove the repeat with the space, or blank line, before it; a repeat that opens a
+            // line with more text after it goes with the spaces after it, so the line keeps its
+            // place.
+            let text = &cx.doc.text;
+            let before = text[..repeat.start].trim_end().len();
+            let opens_line = text[..repeat.start].trim_end_matches([' ', '\t']).ends_with('\n');
+            let rest = &text[repeat.end..];
+            let spaces = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            let continues = !rest[spaces..].is_empty() && !rest[spaces..].starts_with(['\n', '\r']);
+            let removed = if opens_line && continues {
+                repeat.start..repeat.end + spaces
+            } else if before >= earlier.end {
+                before..repeat.end
+            } else {
+                repeat.clone()
+            };
             let what = match self.unit {
                 Unit::Credit => "credit",
                 Unit::Paragraph => "paragraph",
                 Unit::Sentence => "sentence",
             };
+            let label = if count > 1 {
+                format!("first copy of these {count} {what}s here")
+            } else {
+                format!("first {what} here")
+            };
             hits.push(Hit {
                 args: vec![("match", shorten(&cx.doc.text[repeat.clone()])), ("line", line.to_string())],
-                labels: vec![Label { range: earlier, message: format!("first {what} here") }],
+                labels: vec![Label { range: earlier, message: label }],
                 fix: Some(Fix {
-                    title: format!("remove the repeated {what}"),
+                    title: format!("remove the repeated {what}{}", if count > 1 { "s" } else { "" }),
                     edits: vec![Edit { range: removed, replacement: String::new() }],
                     applicability: Applicability::Unsafe,
                 }),
@@ -201,6 +225,28 @@ impl Duplicate {
             });
         }
     }
+}
+
+/// Runs of repeats that follow one another, copying units that follow one another, as one
+/// repeat of the whole passage, with the number of units in it: a pasted block is one finding.
+fn merge_runs(
+    text: &str,
+    repeats: Vec<(Range<usize>, Range<usize>)>,
+) -> Vec<(Range<usize>, Range<usize>, usize)> {
+    let adjacent =
+        |a: &Range<usize>, b: &Range<usize>| a.end <= b.start && text[a.end..b.start].trim().is_empty();
+    let mut merged: Vec<(Range<usize>, Range<usize>, usize)> = Vec::new();
+    for (repeat, earlier) in repeats {
+        match merged.last_mut() {
+            Some((r, e, count)) if adjacent(r, &repeat) && adjacent(e, &earlier) && e.end <= r.start => {
+                r.end = repeat.end;
+                e.end = earlier.end;
+                *count += 1;
+            }
+            _ => merged.push((repeat, earlier, 1)),
+        }
+    }
+    merged
 }
 
 /// The text compared: lowercase, `strip` patterns removed, one space between words, no space

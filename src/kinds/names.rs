@@ -303,6 +303,10 @@ impl Names {
         if a.starts_with(b) || b.starts_with(a) || self.pairs.contains(&(a.to_owned(), b.to_owned())) {
             return false;
         }
+        // A hyphen is a company's style, not a slip ("Wal-Mart" the company, "Walmart" its stores).
+        if a.replace('-', "") == b.replace('-', "") {
+            return false;
+        }
         // Names have no digits (`A320s`), and two words that differ only in the last letter are
         // forms of one word (`Germans`, `Germany`).
         let stem = |w: &str| w.chars().take(w.chars().count() - 1).collect::<String>();
@@ -403,5 +407,6 @@ mod tests {
         assert!(!names.close("lesar", "besar", false), "another first letter");
         assert!(!names.close("germans", "germany", false), "only the last letter differs");
         assert!(!names.close("a320s", "a330s", false), "digits");
+        assert!(!names.close("wal-mart", "walmart", false), "a hyphen");
     }
 }
