@@ -11,8 +11,9 @@
 //! the story's first paragraph (its lede) is also covered by an attribution in the second, where
 //! news copy often names the source. A passive "reported" names no source, so it is not in the
 //! default list. A figure inside a direct quotation is the speaker's. A sentence that matches a
-//! `background` pattern (a year: "some 30,000 people were killed before a 1994 ceasefire"), or
-//! follows one, even across a paragraph break, tells history, which needs no fresh source.
+//! `background` pattern (a year: "some 30,000 people were killed before a 1994 ceasefire") tells
+//! history, which needs no fresh source, and so do the sentences after it in its paragraph and
+//! the first sentence of the next.
 //!
 //! | key | type | meaning |
 //! |---|---|---|
@@ -20,7 +21,7 @@
 //! | `claims` | list of regexes | claim words that follow their figure ("200 people were killed"), matched as whole words |
 //! | `claims-before` | list of regexes, optional | claim words that may also come before it ("killed 11 workers") |
 //! | `attributions` | list of regexes | what names a source, matched as whole words |
-//! | `background` | list of regexes, optional | a sentence with one of these is background |
+//! | `background` | list of regexes, optional | a sentence with one of these is background, and so is the rest of its paragraph |
 //! | `exceptions` | list of regexes, optional | whole-word matches that are not figures (`Route 9`) |
 //! | `window` | `"sentence"` or `"paragraph"`, default paragraph | where an attribution covers a claim |
 //! | `distance` | integer, default 6 | the most words between a figure and its claim word |
@@ -171,19 +172,27 @@ impl Attribution {
             if figures.is_empty() {
                 continue;
             }
-            let mut previous = before;
+            // Background set up in a sentence holds for the rest of its paragraph, and for the
+            // first sentence of the next ("…in 2000.⏎⏎Four people died when …").
+            let mut history = before.is_some_and(|s| self.is_background(cx, s));
             for sentence in sentences {
-                self.check_sentence(cx, sentence, previous, &figures, hits);
-                previous = Some(sentence);
+                history |= self.is_background(cx, sentence);
+                if !history {
+                    self.check_sentence(cx, sentence, &figures, hits);
+                }
             }
         }
+    }
+
+    /// Whether a sentence places itself in the past ("…on 1 May, 2002").
+    fn is_background(&self, cx: &Context, sentence: &Range<usize>) -> bool {
+        self.background.as_ref().is_some_and(|b| b.find_iter(cx.doc.prose(sentence.clone())).next().is_some())
     }
 
     fn check_sentence(
         &self,
         cx: &Context,
         sentence: &Range<usize>,
-        previous: Option<&Range<usize>>,
         figures: &[Range<usize>],
         hits: &mut Vec<Hit>,
     ) {
@@ -193,17 +202,7 @@ impl Attribution {
             return;
         }
         let text = cx.doc.prose(sentence.clone());
-        // Background is told in a sentence that places itself in the past, or after one in its
-        // paragraph ("…on 1 May, 2002. A car bomb exploded and 17 people were injured").
-        let background = |range: &Range<usize>| {
-            self.background
-                .as_ref()
-                .is_some_and(|b| b.find_iter(cx.doc.prose(range.clone())).next().is_some())
-        };
-        if self.attributions.find_iter(text).next().is_some()
-            || background(sentence)
-            || previous.is_some_and(background)
-        {
+        if self.attributions.find_iter(text).next().is_some() {
             return;
         }
         let words = cx.seg.words_in(sentence);

@@ -186,7 +186,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         check,
         dates: Regex::new(&dates_pattern(&calendar)).expect("built from escaped names"),
         near_month: Regex::new(
-            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+(?:[0-9]{1,2}|[0-9]{4}|last|next|this)(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<within>[A-Z][a-z]{6,11})(?-u:\b))",
+            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+(?:[0-9]{1,2}|[0-9]{4}|last|next|this)(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<within>[A-Z][a-z]{6,11})(?-u:\b))",
         )
         .expect("a fixed pattern"),
         ordinal: Regex::new(r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)").expect("a fixed pattern"),
