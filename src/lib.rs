@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod examples;
 pub mod fix;
+pub(crate) mod hash;
 pub mod kinds;
 pub mod lines;
 pub mod markup;

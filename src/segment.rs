@@ -8,7 +8,7 @@
 //! double quotes; one left open at the end of a paragraph runs to the paragraph's end, the news
 //! convention for a quotation that continues into the next paragraph.
 
-use std::collections::HashSet;
+use crate::hash::Set as HashSet;
 use std::ops::Range;
 
 use crate::markup::Document;

@@ -34,7 +34,6 @@
 //! exceptions = ['New Year']
 //! ```
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -42,6 +41,7 @@ use toml::Spanned;
 
 use super::{Context, Hit, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::hash::Map;
 use crate::markup::Scope;
 use crate::rule::Compiler;
 
@@ -143,7 +143,7 @@ impl Capitalization {
         // Distinct names, each looked up by its words: at every word, one hash lookup per
         // distinct name length, whatever the number of names.
         let word_keys: Vec<&str> = words.iter().map(|w| w.key.as_str()).collect();
-        let mut names: HashMap<&[&str], usize> = HashMap::new();
+        let mut names: Map<&[&str], usize> = Map::default();
         for range in candidates {
             let key = &word_keys[range];
             let excepted =

@@ -27,7 +27,6 @@
 //! strip = ['via Getty Images']
 //! ```
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use regex::Regex;
@@ -36,6 +35,7 @@ use toml::Spanned;
 
 use super::{Context, Hit};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::hash::Map;
 use crate::pattern::{Mode, Patterns};
 use crate::rule::Compiler;
 
@@ -159,7 +159,7 @@ impl Duplicate {
 
     /// The units that repeat an earlier one, each with the earlier one.
     fn repeats(cx: &Context, units: Vec<Range<usize>>, strip: &[Regex]) -> Vec<(Range<usize>, Range<usize>)> {
-        let mut first: HashMap<String, Range<usize>> = HashMap::new();
+        let mut first: Map<String, Range<usize>> = Map::default();
         let mut repeats = Vec::new();
         for unit in units {
             let key = normalise(cx.doc.prose(unit.clone()), strip);
@@ -254,10 +254,26 @@ fn merge_runs(
 fn normalise(text: &str, strip: &[Regex]) -> String {
     let mut lower = text.to_lowercase();
     for pattern in strip {
-        lower = pattern.replace_all(&lower, " ").into_owned();
+        if let std::borrow::Cow::Owned(stripped) = pattern.replace_all(&lower, " ") {
+            lower = stripped;
+        }
     }
-    let spaced = lower.split_whitespace().collect::<Vec<_>>().join(" ").replace(" /", "/").replace("/ ", "/");
-    spaced.trim_matches(|c: char| !c.is_alphanumeric()).to_owned()
+    // One pass: runs of whitespace become one space, none next to a `/`.
+    let mut out = String::with_capacity(lower.len());
+    let mut space = false;
+    for c in lower.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space && c != '/' && !out.ends_with('/') {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
+    if trimmed.len() == out.len() { out } else { trimmed.to_owned() }
 }
 
 /// The first words of a long text, for a message.

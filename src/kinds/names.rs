@@ -44,7 +44,7 @@
 //! pairs = [["Johnson", "Johnston"]]
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -52,6 +52,7 @@ use toml::Spanned;
 
 use super::{Context, Hit, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use crate::hash::{Map as HashMap, Set as HashSet};
 use crate::markup::Scope;
 use crate::rule::Compiler;
 use crate::toml_file::edit_distance;
@@ -91,7 +92,7 @@ pub struct Names {
 pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Names> {
     let spec = spanned.get_ref();
     let mut ok = true;
-    let mut pairs = HashSet::new();
+    let mut pairs = HashSet::default();
     for pair in &spec.pairs {
         match pair.get_ref().as_slice() {
             [a, b] => {
@@ -132,9 +133,9 @@ struct Word {
     /// Whether it is the last word of its run of capitalized words: a surname or a word alone,
     /// not a given name or a title ("Jon" in "Jon Smith").
     ends_run: bool,
-    /// The words around it, lowercased, for telling a person ("Mr Lefar", "Lefar said").
-    before: String,
-    after: String,
+    /// The words around it, for telling a person ("Mr Lefar", "Lefar said").
+    before: Option<Range<usize>>,
+    after: Option<Range<usize>>,
 }
 
 impl Names {
@@ -152,7 +153,7 @@ impl Names {
             }
         }
         // Each spelling's uses, in order, and the given names it is introduced with.
-        let mut uses: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut uses: HashMap<&str, Vec<usize>> = HashMap::default();
         for (i, word) in words.iter().enumerate().filter(|(_, w)| w.ends_run) {
             uses.entry(word.key.as_str()).or_default().push(i);
         }
@@ -178,11 +179,19 @@ impl Names {
         };
         frequent.sort_by_key(|k| uses[k][0]);
         let established = surnames.iter().map(|&k| (k, false)).chain(frequent.iter().map(|&k| (k, true)));
+        // The spellings by first letter, in order of first use: only those are compared.
         let mut spellings: Vec<&str> = uses.keys().copied().collect();
         spellings.sort_by_key(|k| uses[k][0]);
-        let mut flagged: HashSet<&str> = HashSet::new();
+        let mut by_initial: HashMap<char, Vec<&str>> = HashMap::default();
+        for &spelling in &spellings {
+            if let Some(c) = spelling.chars().next() {
+                by_initial.entry(c).or_default().push(spelling);
+            }
+        }
+        let mut flagged: HashSet<&str> = HashSet::default();
         for (name, by_majority) in established {
-            for &other in &spellings {
+            let Some(alike) = name.chars().next().and_then(|c| by_initial.get(&c)) else { continue };
+            for &other in alike {
                 if other == name
                     || flagged.contains(other)
                     || flagged.contains(name)
@@ -195,7 +204,7 @@ impl Names {
                 let found = if by_majority {
                     self.slip_of_majority(name, other, &uses, &givens(other))
                 } else {
-                    self.slip_of_surname(name, other, &words, &uses, &givens, &introduced)
+                    self.slip_of_surname(cx, name, other, &words, &uses, &givens, &introduced)
                 };
                 let Some((established, variant, first)) = found else { continue };
                 flagged.insert(variant);
@@ -237,8 +246,10 @@ impl Names {
 
     /// Whether `other` is a slip of the surname `surname`: (established, variant, the word that
     /// introduced the established one).
+    #[allow(clippy::too_many_arguments, reason = "the evidence a surname check reads")]
     fn slip_of_surname<'a>(
         &self,
+        cx: &Context,
         surname: &'a str,
         other: &'a str,
         words: &[Word],
@@ -265,8 +276,12 @@ impl Names {
             return None;
         }
         // The slip stands for a person somewhere: after a title or before "said".
+        let lower = |r: &Option<Range<usize>>| {
+            r.as_ref().map(|r| cx.doc.text[r.clone()].to_lowercase()).unwrap_or_default()
+        };
         let person = |i: &usize| {
-            self.person_before.contains(&words[*i].before) || self.person_after.contains(&words[*i].after)
+            self.person_before.contains(&lower(&words[*i].before))
+                || self.person_after.contains(&lower(&words[*i].after))
         };
         let needs_person = !self.person_before.is_empty() || !self.person_after.is_empty();
         if needs_person && theirs.is_empty() && !uses[variant].iter().any(person) {
@@ -320,17 +335,13 @@ impl Names {
     }
 
     /// The capitalized words of the blocks read (not headings), and the lowercase vocabulary.
-    fn words(cx: &Context) -> (Vec<Word>, HashSet<String>) {
+    fn words<'a>(cx: &Context<'a>) -> (Vec<Word>, HashSet<String>) {
         let mut words: Vec<Word> = Vec::new();
-        let mut common = HashSet::new();
+        let mut common: HashSet<Cow<'a, str>> = HashSet::default();
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             let mut previous: Option<(Range<usize>, bool)> = None; // last word, and whether capitalized
             let mut run_start: Option<usize> = None;
             let block_words = cx.seg.words_in(&block.range);
-            let lower = |i: Option<usize>| {
-                i.and_then(|i| block_words.get(i))
-                    .map_or_else(String::new, |r| cx.doc.text[r.clone()].to_lowercase())
-            };
             for (j, range) in block_words.iter().enumerate() {
                 let text = &cx.doc.text[range.clone()];
                 let capitalized = text.starts_with(char::is_uppercase)
@@ -342,7 +353,12 @@ impl Names {
                 });
                 if !capitalized {
                     if text.starts_with(char::is_lowercase) {
-                        common.insert(text.to_lowercase());
+                        let lower = if text.chars().any(char::is_uppercase) {
+                            Cow::Owned(text.to_lowercase())
+                        } else {
+                            Cow::Borrowed(text)
+                        };
+                        common.insert(lower);
                     }
                     previous = Some((range.clone(), false));
                     run_start = None;
@@ -358,7 +374,8 @@ impl Names {
                     run_start = Some(range.start);
                 }
                 let run = given.as_ref().and(run_start).map(|start| start..range.end);
-                let (before, after) = (lower(j.checked_sub(1)), lower(Some(j + 1)));
+                let neighbour = |i: Option<usize>| i.and_then(|i| block_words.get(i)).cloned();
+                let (before, after) = (neighbour(j.checked_sub(1)), neighbour(Some(j + 1)));
                 words.push(Word { range: range.clone(), key, given, run, ends_run: true, before, after });
                 previous = Some((range.clone(), true));
             }
@@ -369,7 +386,8 @@ impl Names {
             }
         }
         // A word is common when it also appears in lowercase; a spelling is compared only as a name.
-        let common = words.iter().map(|w| w.key.clone()).filter(|k| common.contains(k)).collect();
+        let common =
+            words.iter().filter(|w| common.contains(w.key.as_str())).map(|w| w.key.clone()).collect();
         (words, common)
     }
 }
@@ -390,10 +408,10 @@ mod tests {
     #[test]
     fn close_spellings() {
         let names = Names {
-            exceptions: HashSet::new(),
-            pairs: HashSet::from([("johnson".into(), "johnston".into())]),
-            person_before: HashSet::new(),
-            person_after: HashSet::new(),
+            exceptions: HashSet::default(),
+            pairs: HashSet::from_iter([("johnson".into(), "johnston".into())]),
+            person_before: HashSet::default(),
+            person_after: HashSet::default(),
             max_uses: 2,
             majority: None,
         };
