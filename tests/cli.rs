@@ -315,6 +315,34 @@ fn long_lines_are_shown_as_a_window_with_true_columns() {
 }
 
 #[test]
+fn a_long_line_with_two_places_far_apart_shows_a_window_at_each() {
+    let dir = scratch("long-line-two");
+    let filler = "Word ".repeat(120);
+    let line = format!("(Photo by A / AFP) {filler}the the end {filler}(Photo by A/AFP) {filler}");
+    let file = write(&dir, "long.txt", format!("Headline\n\n{line}\n").as_bytes());
+    let o = copydesk(&["check", "--select", "News.DuplicateCredit", &file]);
+    let out = stdout(&o);
+    let source_line = out.lines().find(|l| l.starts_with("3 │")).expect("the line is shown");
+    assert!(source_line.chars().count() < 300, "two windows, not the whole line: {source_line}");
+    assert!(
+        source_line.contains("(Photo by A / AFP)") && source_line.contains("(Photo by A/AFP)"),
+        "{source_line}"
+    );
+    assert!(!source_line.contains("the the"), "the middle is left out: {source_line}");
+    assert_eq!(source_line.matches('…').count(), 2, "{source_line}");
+    assert!(out.contains("long.txt:3:"), "{out}");
+    assert!(out.contains("first credit here"), "the first copy is labelled: {out}");
+    let underline = out.lines().find(|l| l.contains('^')).expect("a caret line");
+    let column = |line: &str, at: usize| line[..at].chars().count();
+    let shown = column(source_line, source_line.find("(Photo by A/AFP)").expect("the repeat is shown"));
+    assert_eq!(
+        column(underline, underline.find('^').expect("caret")),
+        shown,
+        "the caret sits under the repeat"
+    );
+}
+
+#[test]
 fn a_missing_rules_directory_is_named_as_such() {
     let o = copydesk(&["check", "--rules", "no/such/rules", SEED]);
     assert_eq!(o.status.code(), Some(2));

@@ -31,11 +31,16 @@ struct Shown {
     line: usize,
     /// Where the line sits in the excerpt, its break included.
     range: Range<usize>,
-    /// The article offset of the first byte shown, and where it is in the excerpt.
-    article_start: usize,
+    /// The parts of the line shown, in order; a long line shows only windows around its spans.
+    parts: Vec<Part>,
+}
+
+/// A run of an article line shown in an excerpt.
+struct Part {
+    /// The article offsets of the run.
+    article: Range<usize>,
+    /// Where the run starts in the excerpt.
     excerpt_start: usize,
-    /// The article offset just after the last byte shown.
-    article_end: usize,
 }
 
 /// The lines of an article that one finding touches, windowed, as codespan sees them.
@@ -50,89 +55,107 @@ impl<'a> Excerpt<'a> {
     /// The excerpt of every line the ranges touch.
     fn new(source: &'a Source, ranges: &[Range<usize>]) -> Excerpt<'a> {
         let text = &source.text;
-        // For each line touched, the part of it that must be shown.
-        let mut touched: Vec<(usize, usize, usize)> = Vec::new();
+        // For each line touched, the places on it that must be shown: where each span starts and
+        // ends on it.
+        let mut touched: Vec<(usize, usize)> = Vec::new();
         for range in ranges {
             let first = source.lines.line_of(range.start);
             let last = source.lines.line_of(range.end.max(range.start + 1).min(text.len()).saturating_sub(1));
             for line in first..=last.max(first) {
                 let bounds = source.lines.line_range(line, text.len()).unwrap_or(text.len()..text.len());
-                let lo = range.start.clamp(bounds.start, bounds.end);
-                let hi = range.end.clamp(bounds.start, bounds.end);
-                touched.push((line, lo, hi));
+                touched.push((line, range.start.clamp(bounds.start, bounds.end)));
+                touched.push((line, range.end.clamp(bounds.start, bounds.end)));
             }
         }
         touched.sort_unstable();
-        let mut merged: Vec<(usize, usize, usize)> = Vec::new();
-        for (line, lo, hi) in touched {
-            match merged.last_mut() {
-                Some(last) if last.0 == line => {
-                    last.1 = last.1.min(lo);
-                    last.2 = last.2.max(hi);
-                }
-                _ => merged.push((line, lo, hi)),
-            }
-        }
         let mut excerpt =
             Excerpt { name: source.display_path(), source, text: String::new(), shown: Vec::new() };
-        for (line, lo, hi) in merged {
-            excerpt.push_line(line, lo, hi);
+        let mut i = 0;
+        while i < touched.len() {
+            let line = touched[i].0;
+            let places: Vec<usize> = touched[i..].iter().take_while(|t| t.0 == line).map(|t| t.1).collect();
+            i += places.len();
+            excerpt.push_line(line, &places);
         }
         excerpt
     }
 
-    fn push_line(&mut self, line: usize, lo: usize, hi: usize) {
+    /// Adds a line; a long one as windows around `places`, joined by an ellipsis where the text
+    /// between them is left out.
+    fn push_line(&mut self, line: usize, places: &[usize]) {
         let text = &self.source.text;
         let bounds = self.source.lines.line_range(line, text.len()).unwrap_or(text.len()..text.len());
         let content = text[bounds.clone()].trim_end_matches(['\n', '\r']).len();
         let (line_start, line_end) = (bounds.start, bounds.start + content);
-        let (mut start, mut end) = (line_start, line_end);
-        if content > LONG_LINE {
-            start = floor_boundary(text, lo.saturating_sub(CONTEXT).max(line_start));
-            end = ceil_boundary(text, (hi + CONTEXT).min(line_end));
-            // Cut between words where one is near.
-            if start > line_start {
-                if let Some(space) = text[start..lo].find(' ').filter(|&i| i < CONTEXT / 3) {
-                    start += space + 1;
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        if content <= LONG_LINE {
+            windows.push(line_start..line_end);
+        } else {
+            for &place in places {
+                let place = place.min(line_end);
+                let mut start = floor_boundary(text, place.saturating_sub(CONTEXT).max(line_start));
+                let mut end = ceil_boundary(text, (place + CONTEXT).min(line_end));
+                // Cut between words where one is near.
+                if start > line_start {
+                    if let Some(space) = text[start..place].find(' ').filter(|&i| i < CONTEXT / 3) {
+                        start += space + 1;
+                    }
                 }
-            }
-            if end < line_end {
-                if let Some(space) = text[hi..end].rfind(' ').filter(|&i| end - (hi + i) < CONTEXT / 3) {
-                    end = hi + space;
+                if end < line_end {
+                    if let Some(space) =
+                        text[place..end].rfind(' ').filter(|&i| end - (place + i) < CONTEXT / 3)
+                    {
+                        end = place + space;
+                    }
+                }
+                match windows.last_mut() {
+                    // Windows that touch, or nearly, are one.
+                    Some(last) if start <= last.end + ELLIPSIS.len() * 4 => last.end = last.end.max(end),
+                    _ => windows.push(start..end),
                 }
             }
         }
         let range_start = self.text.len();
-        if start > line_start {
-            self.text.push_str(ELLIPSIS);
+        let mut parts = Vec::new();
+        let mut shown_to = line_start;
+        for window in windows {
+            if window.start > shown_to {
+                self.text.push_str(ELLIPSIS);
+            }
+            parts.push(Part { article: window.clone(), excerpt_start: self.text.len() });
+            self.text.push_str(&text[window.clone()]);
+            shown_to = window.end;
         }
-        let excerpt_start = self.text.len();
-        self.text.push_str(&text[start..end]);
-        if end < line_end {
+        if shown_to < line_end {
             self.text.push_str(ELLIPSIS);
         }
         self.text.push('\n');
-        self.shown.push(Shown {
-            line,
-            range: range_start..self.text.len(),
-            article_start: start,
-            excerpt_start,
-            article_end: end,
-        });
+        self.shown.push(Shown { line, range: range_start..self.text.len(), parts });
     }
 
-    /// Where an article offset is in the excerpt.
+    /// Where an article offset is in the excerpt (an offset left out goes to the nearest part).
     fn to_excerpt(&self, offset: usize) -> usize {
         let line = self.source.lines.line_of(offset);
-        match self.shown.iter().find(|s| s.line == line) {
-            Some(s) => s.excerpt_start + offset.clamp(s.article_start, s.article_end) - s.article_start,
-            None => self.text.len(),
+        let Some(shown) = self.shown.iter().find(|s| s.line == line) else { return self.text.len() };
+        let i =
+            shown.parts.partition_point(|p| p.article.end < offset).min(shown.parts.len().saturating_sub(1));
+        match shown.parts.get(i) {
+            Some(p) => p.excerpt_start + offset.clamp(p.article.start, p.article.end) - p.article.start,
+            None => shown.range.start,
         }
     }
 
     fn shown_at(&self, excerpt_offset: usize) -> Option<&Shown> {
         let i = self.shown.partition_point(|s| s.range.start <= excerpt_offset);
         self.shown.get(i.checked_sub(1)?)
+    }
+
+    /// The article offset an excerpt offset shows.
+    fn to_article(&self, excerpt_offset: usize) -> Option<usize> {
+        let shown = self.shown_at(excerpt_offset)?;
+        let i = shown.parts.partition_point(|p| p.excerpt_start <= excerpt_offset);
+        let part = shown.parts.get(i.checked_sub(1)?)?;
+        Some((part.article.start + excerpt_offset - part.excerpt_start).min(part.article.end))
     }
 }
 
@@ -177,9 +200,8 @@ impl<'a> Files<'a> for Excerpt<'a> {
     }
 
     fn column_number(&'a self, (): (), _line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
-        let Some(s) = self.shown_at(byte_index) else { return Ok(1) };
-        let article = s.article_start + byte_index.saturating_sub(s.excerpt_start);
-        Ok(self.source.lines.position(&self.source.text, article.min(s.article_end)).column)
+        let Some(article) = self.to_article(byte_index) else { return Ok(1) };
+        Ok(self.source.lines.position(&self.source.text, article).column)
     }
 }
 
