@@ -307,6 +307,11 @@ fn names_spelled_two_ways_need_evidence_of_one_person() {
     assert!(check(&set, "David Lesar spoke. Lefar was absent.").is_empty());
     // The same given name: one person, spelled two ways, even with no cue.
     assert_eq!(check(&set, "Jose Barrionuevo spoke. Later Jose Barrioneuvo left.").len(), 1);
+    // Inside a quotation the reporter spelled the name; the full name leaves out the title.
+    assert_eq!(
+        check(&set, "Chief executive David Lesar spoke. \"Lefar said so,\" she said."),
+        vec![("Lefar".to_owned(), "Lefar for Lesar (David Lesar)".to_owned())]
+    );
 }
 
 #[test]

@@ -82,11 +82,18 @@ impl Context<'_> {
     }
 
     /// Whether a match reads as a name rather than a word: capitalized inside a sentence
-    /// ("Millenium Technology", "the Defense Department"), or in capitals ("LABOUR REFORM"). In
-    /// a heading every word is capitalized, so there nothing reads as a name.
+    /// ("Millenium Technology", "the Defense Department"), or at its start before another
+    /// capitalized word ("Email Systems said"), or in capitals ("LABOUR REFORM"). In a heading
+    /// every word is capitalized, so there nothing reads as a name.
     pub fn looks_like_name(&self, block: &Block, range: &Range<usize>) -> bool {
         let text = &self.doc.text[range.clone()];
-        let capitalized = text.starts_with(char::is_uppercase) && !self.sentence_initial(range);
+        let next_capitalized = || {
+            let rest = &self.doc.prose[range.end..block.range.end];
+            let next = rest.trim_start_matches([' ', '\t']);
+            next.len() < rest.len() && next.starts_with(char::is_uppercase)
+        };
+        let capitalized =
+            text.starts_with(char::is_uppercase) && (!self.sentence_initial(range) || next_capitalized());
         block.scope != Scope::Heading && (in_capitals(text) || capitalized)
     }
 
@@ -191,6 +198,7 @@ impl Kind {
                 | Kind::Date(_)
                 | Kind::Attribution(_)
                 | Kind::Duplicate(_)
+                | Kind::Names(_)
                 | Kind::Balance(_)
         )
     }

@@ -35,8 +35,13 @@
 //! | `max-uses` | integer, default 2 | a spelling used more often is a name of its own, not a slip |
 //! | `majority` | integer of 2 or more, optional | a spelling used this often is established without a given name (places, companies) |
 //!
+//! Names in direct quotations count (the reporter spelled them): this kind does not skip quotes
+//! unless the rule says `skip-quotes = true`.
+//!
 //! Placeholders: `{match}` (the spelling flagged), `{spelling}` (the established one) and
-//! `{first}` (the established full name). Fix (unsafe): write the established spelling.
+//! `{first}` (the established name in full: given name and surname, or the spelling for a name
+//! established by majority). Fix (unsafe), only when the established spelling is used more than
+//! the other: write it.
 //!
 //! ```toml
 //! message = "`{match}` here, but `{first}` earlier: one name spelled two ways?"
@@ -142,12 +147,14 @@ impl Names {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let (mut words, common) = Self::words(cx);
-        // A given name is never a word alone ("Dexia" in "Dexia Belgium" is a company) nor a
-        // common word ("Real" in "Real Sociedad"); a surname after anything else is no surname.
+        // A given name is never a word alone ("Dexia" in "Dexia Belgium" is a company), a common
+        // word ("Real" in "Real Sociedad") or a title ("Mr"); a surname after anything else is no
+        // surname.
         let alone: HashSet<String> =
             words.iter().filter(|w| w.ends_run && w.given.is_none()).map(|w| w.key.clone()).collect();
         for word in &mut words {
-            if word.given.as_ref().is_some_and(|g| alone.contains(g) || common.contains(g)) {
+            let title = |g: &String| self.person_before.contains(g.trim_end_matches('.'));
+            if word.given.as_ref().is_some_and(|g| alone.contains(g) || common.contains(g) || title(g)) {
                 word.given = None;
                 word.run = None;
             }
@@ -221,6 +228,8 @@ impl Names {
                 } else {
                     format!("`{full}` here")
                 };
+                // Which spelling is right is only clear when one is used more.
+                let fixable = uses[established].len() > uses[variant].len();
                 for &i in &uses[variant] {
                     let word = &words[i];
                     let stem = key_of_written(&cx.doc.text[word.range.clone()]);
@@ -233,7 +242,7 @@ impl Names {
                             ("first", full.clone()),
                         ],
                         labels: vec![Label { range: shown.clone(), message: label.clone() }],
-                        fix: Some(Fix {
+                        fix: fixable.then(|| Fix {
                             title: format!("write `{spelling}`"),
                             edits: vec![Edit { range: stem_range, replacement: spelling.clone() }],
                             applicability: Applicability::Unsafe,
@@ -322,10 +331,10 @@ impl Names {
         if a.replace('-', "") == b.replace('-', "") {
             return false;
         }
-        // Names have no digits (`A320s`), and two words that differ only in the last letter are
-        // forms of one word (`Germans`, `Germany`).
+        // Names have no digits (`A320s`); two words that differ only in the last letter are forms
+        // of one word (`Germans`, `Germany`), unless one is a surname (`Pashinyan`, `Pashinyam`).
         let stem = |w: &str| w.chars().take(w.chars().count() - 1).collect::<String>();
-        if a.contains(|c: char| c.is_ascii_digit()) || stem(a) == stem(b) {
+        if a.contains(|c: char| c.is_ascii_digit()) || (strict && stem(a) == stem(b)) {
             return false;
         }
         // Two edits only between long names of one length ("Pashinyan", "Pashinian"): otherwise
@@ -340,7 +349,6 @@ impl Names {
         let mut common: HashSet<Cow<'a, str>> = HashSet::default();
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             let mut previous: Option<(Range<usize>, bool)> = None; // last word, and whether capitalized
-            let mut run_start: Option<usize> = None;
             let block_words = cx.seg.words_in(&block.range);
             for (j, range) in block_words.iter().enumerate() {
                 let text = &cx.doc.text[range.clone()];
@@ -361,7 +369,6 @@ impl Names {
                         common.insert(lower);
                     }
                     previous = Some((range.clone(), false));
-                    run_start = None;
                     continue;
                 }
                 let after_capital = joined && previous.as_ref().is_some_and(|(_, cap)| *cap);
@@ -370,10 +377,8 @@ impl Names {
                     let p = &previous.as_ref().expect("joined to a previous word").0;
                     key_of(&cx.doc.text[p.clone()])
                 });
-                if !after_capital {
-                    run_start = Some(range.start);
-                }
-                let run = given.as_ref().and(run_start).map(|start| start..range.end);
+                // The full name is the given name and the surname, without titles before them.
+                let run = given.as_ref().and(previous.as_ref()).map(|(p, _)| p.start..range.end);
                 let neighbour = |i: Option<usize>| i.and_then(|i| block_words.get(i)).cloned();
                 let (before, after) = (neighbour(j.checked_sub(1)), neighbour(Some(j + 1)));
                 words.push(Word { range: range.clone(), key, given, run, ends_run: true, before, after });
@@ -423,7 +428,8 @@ mod tests {
         assert!(!names.close("kenya", "kenyan", false), "a prefix");
         assert!(!names.close("johnson", "johnston", false), "a listed pair");
         assert!(!names.close("lesar", "besar", false), "another first letter");
-        assert!(!names.close("germans", "germany", false), "only the last letter differs");
+        assert!(!names.close("germans", "germany", true), "only the last letter differs");
+        assert!(names.close("pashinyam", "pashinyan", false), "a surname's last letter");
         assert!(!names.close("a320s", "a330s", false), "digits");
         assert!(!names.close("wal-mart", "walmart", false), "a hyphen");
     }
