@@ -319,7 +319,11 @@ fn ascii_word_class(class: &str) -> bool {
     ascii_word
 }
 
-/// Replaces each run of literal spaces with `\s+`, leaving a quantified space (` +`, ` {2}`) and
+/// What a space in a pattern matches: a run of whitespace, with any markup markers beside it
+/// (`**Feburary** 3`).
+pub(crate) const GAP: &str = r"\x1F*\s[\s\x1F]*";
+
+/// Replaces each run of literal spaces with [`GAP`], leaving a quantified space (` +`, ` {2}`) and
 /// spaces in classes as written; in `(?x)` mode spaces are not literals and nothing changes.
 fn widen_spaces(source: &str, ast: &Ast) -> String {
     fn collect(ast: &Ast, quantified: bool, spans: &mut Vec<Range<usize>>) {
@@ -344,9 +348,9 @@ fn widen_spaces(source: &str, ast: &Ast) -> String {
             continue;
         }
         out.push_str(&source[at..span.start]);
-        // Adjacent spaces become one `\s+`.
-        if !out.ends_with(r"\s+") || at != span.start {
-            out.push_str(r"\s+");
+        // Adjacent spaces become one gap.
+        if !out.ends_with(GAP) || at != span.start {
+            out.push_str(GAP);
         }
         at = span.end;
     }
@@ -408,8 +412,8 @@ mod tests {
         assert_eq!(matches(&["per cent"], Mode::Words, "5 per\ncent"), vec!["per\ncent"]);
         assert_eq!(matches(&[r"\w +,"], Mode::Raw, "a  , b"), vec!["a  ,"]);
         let widened = |p: &str| widen_spaces(p, &ast::parse::Parser::new().parse(p).unwrap());
-        assert_eq!(widened("a  b [ ] c ?"), r"a\s+b\s+[ ]\s+c ?");
-        assert_eq!(widened("[]a ] b"), r"[]a ]\s+b");
+        assert_eq!(widened("a  b [ ] c ?"), format!("a{GAP}b{GAP}[ ]{GAP}c ?"));
+        assert_eq!(widened("[]a ] b"), format!("[]a ]{GAP}b"));
         assert_eq!(widened("(?x) a b"), "(?x) a b");
     }
 

@@ -126,3 +126,32 @@ fn the_readme_lists_every_builtin_rule() {
         .collect();
     assert!(missing.is_empty(), "README's rule table lacks (or has stale) rows: {missing:#?}");
 }
+
+#[test]
+fn emphasis_inside_a_phrase_hides_no_slip_and_code_makes_none() {
+    let set = builtin();
+    let text = "# Talks\n\nTalks began on **Feburary** 3, and the **the** board said it has *lead* to a vote on \
+                **June** 31. On **Sunday**, Feb. 6, 2023, it was **very** unique.\n\nSee the `x` the code.\n";
+    let found = set.check(text, Format::Markdown);
+    let rules: Vec<(&str, String)> = found
+        .iter()
+        .map(|d| (d.rule.as_str(), d.message.clone()))
+        .filter(|(r, _)| *r != "News.DateStyle")
+        .collect();
+    let ids: Vec<&str> = rules.iter().map(|(r, _)| *r).collect();
+    assert_eq!(
+        ids,
+        vec![
+            "News.MonthSpelling",
+            "News.RepeatedWord",
+            "News.PastParticiple",
+            "News.ImpossibleDate",
+            "News.WeekdayMismatch",
+            "News.AbsoluteModifier"
+        ],
+        "{rules:?}"
+    );
+    // Messages quote the words, not the markup between them.
+    assert!(rules[3].1.starts_with("`June 31`"), "{}", rules[3].1);
+    assert!(rules[4].1.starts_with("`Sunday, Feb. 6, 2023` was a Monday"), "{}", rules[4].1);
+}

@@ -248,7 +248,7 @@ impl Capitalization {
                 let case = case_of(text);
                 let joined = previous_end.is_some_and(|end| {
                     let gap = &cx.doc.prose[end..range.start];
-                    !gap.is_empty() && gap.chars().all(char::is_whitespace)
+                    !gap.is_empty() && gap.chars().all(crate::markup::is_gap)
                 });
                 let key = key_of(text);
                 words.push(Word {

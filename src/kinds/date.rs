@@ -186,7 +186,10 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         check,
         dates: Regex::new(&dates_pattern(&calendar)).expect("built from escaped names"),
         near_month: Regex::new(
-            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{4,11})\.?\s+(?:[0-9]{1,2}|[0-9]{4}|last|next|this)(?-u:\b)|[0-9]{1,2}\s+(?P<after>[A-Z][a-z]{4,11})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<within>[A-Z][a-z]{6,11})(?-u:\b))",
+            &format!(
+                r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{{4,11}})\.?{gap}(?:[0-9]{{1,2}}|[0-9]{{4}}|last|next|this)(?-u:\b)|[0-9]{{1,2}}{gap}(?P<after>[A-Z][a-z]{{4,11}})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his){gap}(?P<within>[A-Z][a-z]{{6,11}})(?-u:\b))",
+                gap = crate::pattern::GAP
+            ),
         )
         .expect("a fixed pattern"),
         ordinal: Regex::new(r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)").expect("a fixed pattern"),
@@ -243,8 +246,9 @@ fn dates_pattern(calendar: &Calendar) -> String {
     let months = months.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("|");
     let weekdays = calendar.weekdays.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
     let b = r"(?-u:\b)";
+    let gap = crate::pattern::GAP;
     format!(
-        r"(?:{b}(?P<wd>{weekdays}){b},?\s+)?(?:{b}(?P<m1>{months})\s+(?P<d1>[0-9]{{1,2}})(?P<o1>[snrt][tdh])?{b}(?:,?\s+(?P<y1>[0-9]{{4}}){b})?|{b}(?P<d2>[0-9]{{1,2}})(?P<o2>[snrt][tdh])?\s+(?:of\s+)?(?P<m2>{months})(?:,?\s+(?P<y2>[0-9]{{4}}){b})?)"
+        r"(?:{b}(?P<wd>{weekdays}){b}\x1F*,?{gap})?(?:{b}(?P<m1>{months}){gap}(?P<d1>[0-9]{{1,2}})(?P<o1>[snrt][tdh])?{b}(?:\x1F*,?{gap}(?P<y1>[0-9]{{4}}){b})?|{b}(?P<d2>[0-9]{{1,2}})(?P<o2>[snrt][tdh])?{gap}(?:of{gap})?(?P<m2>{months})(?:\x1F*,?{gap}(?P<y2>[0-9]{{4}}){b})?)"
     )
 }
 
@@ -410,7 +414,7 @@ impl Date {
     }
 
     fn written(cx: &Context, range: &Range<usize>) -> String {
-        cx.doc.text[range.clone()].split_whitespace().collect::<Vec<_>>().join(" ")
+        cx.quoted(range)
     }
 
     /// Malformed ordinals in dates ("October 3rt"), and in any number ("Russia's 23th richest").

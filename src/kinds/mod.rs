@@ -81,6 +81,19 @@ impl Context<'_> {
         w.checked_sub(1).is_none_or(|w| self.seg.words[w].start < start)
     }
 
+    /// The text of a range as a message quotes it: the original, without the markup markers
+    /// inside it, each run of whitespace one space.
+    pub fn quoted(&self, range: &Range<usize>) -> String {
+        let text = &self.doc.text[range.clone()];
+        let prose = &self.doc.prose[range.clone()];
+        let kept: String = text
+            .char_indices()
+            .filter(|&(i, _)| prose.as_bytes()[i] != crate::markup::MARK)
+            .map(|(_, c)| c)
+            .collect();
+        kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// Whether a match reads as a name rather than a word: capitalized inside a sentence
     /// ("Millenium Technology", "the Defense Department"), or at its start before another
     /// capitalized word ("Email Systems said"), or in capitals ("LABOUR REFORM"). In a heading

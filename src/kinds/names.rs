@@ -357,7 +357,7 @@ impl Names {
                     && cx.counts(range);
                 let joined = previous.as_ref().is_some_and(|(p, _)| {
                     let gap = &cx.doc.prose[p.end..range.start];
-                    !gap.is_empty() && gap.chars().all(char::is_whitespace)
+                    !gap.is_empty() && gap.chars().all(crate::markup::is_gap)
                 });
                 if !capitalized {
                     if text.starts_with(char::is_lowercase) {

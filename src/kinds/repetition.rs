@@ -73,7 +73,7 @@ impl Repetition {
             let words = cx.seg.words_in(&block.range);
             let doubled = |i: usize| {
                 let (first, second) = (&words[i], &words[i + 1]);
-                cx.doc.prose[first.end..second.start].chars().all(char::is_whitespace)
+                cx.doc.prose[first.end..second.start].chars().all(crate::markup::is_gap)
                     && same_word(&cx.doc.prose[first.clone()], &cx.doc.prose[second.clone()])
             };
             for i in 0..words.len().saturating_sub(1) {

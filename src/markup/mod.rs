@@ -3,9 +3,10 @@
 //! The document's `prose` is a copy of the text, byte for byte the same length and with the same
 //! character boundaries, in which everything that is not prose is blanked. Inside a block, markup
 //! (`*`, `[`, a link destination), inline code, raw HTML and bare URLs become a filler that is
-//! neither a word nor a space (U+001A, or a symbol of the same UTF-8 length for a wider
-//! character), so "the `x` the" is no doubled word and `*important*,` has no space before its
-//! comma. Outside blocks, and in the markers that open a line inside one (`> `), they become
+//! neither a word nor a space (U+001F over markup markers, U+001A over code and URLs, or a
+//! symbol of the same UTF-8 length for a wider character), so "the `x` the" is no doubled word
+//! and `*important*,` has no space before its comma; a phrase may run across markers beside a
+//! space (`**Feburary** 3`). Outside blocks, and in the markers that open a line inside one (`> `), they become
 //! spaces. Line breaks are kept. Every rule searches `prose` inside block ranges, so every offset
 //! it finds is already an offset into the original file, on a character boundary of it; nothing
 //! is ever searched for again.
@@ -20,8 +21,20 @@ use std::ops::Range;
 
 use crate::source::Format;
 
-/// The filler written in `prose` over one-byte characters that are not prose inside a block.
+/// The filler written in `prose` over one-byte characters inside a block that stand for
+/// something a reader sees (inline code, a URL): neither a word nor a space.
 pub const ATOM: u8 = 0x1a;
+
+/// The filler written in `prose` over one-byte markup markers inside a block (`*`, `_`, `[`, a
+/// link destination): neither a word nor a space, but a phrase may run across it (`**Feburary**
+/// 3`), and a word either side of it is still next to the other (`the **the**`).
+pub const MARK: u8 = 0x1f;
+
+/// Whether a character of `prose` separates words as a space does: whitespace, or a markup
+/// marker beside it.
+pub fn is_gap(c: char) -> bool {
+    c.is_whitespace() || c == char::from(MARK)
+}
 
 /// What each byte of the original text is, while a document is built.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -163,6 +176,7 @@ fn build_prose<'a>(
             let spacer = class[i] == Class::Syntax && (!in_block || !line_started);
             prose.push(match c.len_utf8() {
                 1 if spacer => ' ',
+                1 if class[i] == Class::Syntax => char::from(MARK),
                 1 => char::from(ATOM),
                 2 => '\u{b7}',
                 3 => '\u{2022}',
