@@ -22,6 +22,15 @@ ROOT = os.path.dirname(HERE)
 CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus"))
 
 
+def set_corpus(path):
+    """Points the script at the corpus directory, or stops with an error that names it."""
+    global CORPUS
+    CORPUS = os.path.abspath(path)
+    if not os.path.isfile(os.path.join(CORPUS, "expand.py")):
+        sys.exit(f"error: no corpus at {CORPUS}: the evaluation corpora live in ../shared/corpus beside "
+                 "the project on the team's machines; pass --corpus DIR to use another copy")
+
+
 def expand(name, work):
     out = os.path.join(work, name)
     if not os.path.isdir(out):
@@ -149,7 +158,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "copydesk"))
     parser.add_argument("--work", default="/tmp/copydesk-accuracy")
+    parser.add_argument("--corpus", default=CORPUS, help="the shared corpus directory (default: %(default)s)")
     args = parser.parse_args()
+    set_corpus(args.corpus)
+    if not os.path.isfile(args.binary):
+        sys.exit(f"error: no copydesk binary at {args.binary}: run `cargo build --release` first")
     os.makedirs(args.work, exist_ok=True)
     names = ["reuters-financial-2006-2013", "bbc-news-2004-2005", "reuters-21578"]
     dirs = {name: expand(name, args.work) for name in names}

@@ -177,7 +177,11 @@ fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) ->
 fn check(args: CheckArgs) -> Result<u8, Error> {
     let mut set = load_rules(&args.source)?;
     let all_ids: Vec<String> = set.rules.iter().map(|r| r.id.clone()).collect();
-    let unknown = set.select(&args.select, &args.ignore);
+    // `--select 'News.A, News.B'`: names around the commas may carry spaces.
+    let names = |list: &[String]| -> Vec<String> {
+        list.iter().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect()
+    };
+    let unknown = set.select(&names(&args.select), &names(&args.ignore));
     if let Some(name) = unknown.first() {
         let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
         let hint = did_you_mean(name, &ids);

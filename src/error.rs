@@ -39,7 +39,7 @@ pub enum Error {
     #[error("{}: not a regular file", path.display())]
     NotAFile { path: PathBuf },
 
-    #[error("{problems} problem{} in {files} rule file{}; nothing was checked", plural(*problems), plural(*files))]
+    #[error("{problems} problem{} in {files} rule file{}; no rules were loaded", plural(*problems), plural(*files))]
     RuleFiles { problems: usize, files: usize },
 
     #[error("{0}")]

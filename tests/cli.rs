@@ -187,7 +187,7 @@ fn broken_user_rules_exit_2_with_a_caret_and_check_nothing() {
     let err = stderr(&o);
     assert!(err.contains("error: invalid regex: unclosed group"), "{err}");
     assert!(err.contains("tokens = ['fine', 'broken(group', 'also fine']"), "{err}");
-    assert!(err.contains("error: 3 problems in 3 rule files; nothing was checked"), "{err}");
+    assert!(err.contains("error: 3 problems in 3 rule files; no rules were loaded"), "{err}");
 }
 
 #[test]
@@ -221,6 +221,10 @@ fn a_newsroom_rule_runs_beside_or_instead_of_the_builtin_pack() {
 fn select_and_ignore_by_rule_and_pack() {
     let o = copydesk(&["check", "--format", "short", "--select", "News.InconsistentNameCase", SEED]);
     assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    let o =
+        copydesk(&["check", "--format", "short", "--select", "News.InconsistentNameCase, News.Azeri", SEED]);
+    assert_eq!(o.status.code(), Some(1), "a space after the comma is fine: {}", stderr(&o));
+    assert!(stdout(&o).contains("News.Azeri") && stdout(&o).contains("News.InconsistentNameCase"));
     let o = copydesk(&["check", "--format", "short", "--ignore", "News", SEED]);
     assert_eq!(stdout(&o), "");
     assert_eq!(o.status.code(), Some(0));
