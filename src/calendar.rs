@@ -12,6 +12,8 @@ pub struct Calendar {
     pub month_abbreviations: Vec<Vec<String>>,
     /// The seven weekday names, Monday first.
     pub weekdays: Vec<String>,
+    /// For each weekday, its abbreviations (`Wed.`, `Thurs.`), possibly none.
+    pub weekday_abbreviations: Vec<Vec<String>>,
 }
 
 impl Calendar {
@@ -32,9 +34,12 @@ impl Calendar {
         u32::try_from(index + 1).ok()
     }
 
-    /// The weekday (0 for Monday) a name stands for.
+    /// The weekday (0 for Monday) a name or abbreviation stands for.
     pub fn weekday(&self, word: &str) -> Option<u32> {
-        self.weekdays.iter().position(|w| w == word).and_then(|i| u32::try_from(i).ok())
+        let index = self.weekdays.iter().position(|w| w == word).or_else(|| {
+            self.weekday_abbreviations.iter().position(|forms| forms.iter().any(|f| f == word))
+        })?;
+        u32::try_from(index).ok()
     }
 }
 
@@ -127,8 +132,23 @@ mod tests {
                 vec![],
                 vec![],
             ],
-            weekdays: vec![],
+            weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+                .map(String::from)
+                .to_vec(),
+            weekday_abbreviations: vec![
+                vec![],
+                vec![],
+                vec!["Wed.".into()],
+                vec!["Thurs.".into()],
+                vec![],
+                vec![],
+                vec![],
+            ],
         };
+        assert_eq!(calendar.weekday("Wednesday"), Some(2));
+        assert_eq!(calendar.weekday("Wed."), Some(2));
+        assert_eq!(calendar.weekday("Thurs."), Some(3));
+        assert_eq!(calendar.weekday("Wed"), None, "an abbreviation is written as listed");
         assert_eq!(calendar.month("September"), Some(9));
         assert_eq!(calendar.month("Sept."), Some(9));
         assert_eq!(calendar.month("Sept"), Some(9));

@@ -144,6 +144,7 @@ struct CalendarSpec {
     months: Option<Spanned<Vec<String>>>,
     month_abbreviations: Option<Spanned<Vec<Vec<String>>>>,
     weekdays: Option<Spanned<Vec<String>>>,
+    weekday_abbreviations: Option<Spanned<Vec<Vec<String>>>>,
 }
 
 /// What the packs say about the language of the copy: the words that steer sentence splitting,
@@ -245,6 +246,12 @@ fn apply_calendar(calendar: &mut Calendar, spec: CalendarSpec, report: &mut impl
     }
     if let Some(weekdays) = spec.weekdays.filter(|w| sized(w, 7, "weekdays, Monday first", report)) {
         calendar.weekdays = weekdays.into_inner();
+    }
+    let abbreviations = spec
+        .weekday_abbreviations
+        .filter(|w| sized(w, 7, "lists of abbreviations, one per weekday, Monday first", report));
+    if let Some(abbreviations) = abbreviations {
+        calendar.weekday_abbreviations = abbreviations.into_inner();
     }
 }
 

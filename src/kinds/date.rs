@@ -12,7 +12,7 @@
 //! | `max-distance` | integer, default 2 (`month-spelling`) | the most edits between a word and a month name for it to be a misspelling |
 //! | `exceptions` | list of regexes | whole-word matches that excuse a finding they overlap |
 //!
-//! The month and weekday names come from the packs' `[calendar]`. A date is a month name or
+//! The month and weekday names and their abbreviations come from the packs' `[calendar]`. A date is a month name or
 //! abbreviation with a day of 1 to 31 before or after it, an ordinal suffix, a year, and a
 //! weekday before it; a number after `Route` or `Section` is no date, nor is a day over 31.
 //!
@@ -244,11 +244,20 @@ fn dates_pattern(calendar: &Calendar) -> String {
     // Longer forms first, so that "March" is preferred to "Mar".
     months.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
     let months = months.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("|");
-    let weekdays = calendar.weekdays.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
     let b = r"(?-u:\b)";
+    // A weekday name ends a word; an abbreviation ends with its full stop, or ends a word.
+    let mut weekdays: Vec<String> =
+        calendar.weekdays.iter().map(|w| format!("{}{b}", regex::escape(w))).collect();
+    let mut abbreviations: Vec<&String> = calendar.weekday_abbreviations.iter().flatten().collect();
+    abbreviations.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    weekdays.extend(abbreviations.into_iter().map(|a| {
+        let escaped = regex::escape(a);
+        if a.ends_with('.') { escaped } else { format!("{escaped}{b}") }
+    }));
+    let weekdays = weekdays.join("|");
     let gap = crate::pattern::GAP;
     format!(
-        r"(?:{b}(?P<wd>{weekdays}){b}\x1F*,?{gap})?(?:{b}(?P<m1>{months}){gap}(?P<d1>[0-9]{{1,2}})(?P<o1>[snrt][tdh])?{b}(?:\x1F*,?{gap}(?P<y1>[0-9]{{4}}){b})?|{b}(?P<d2>[0-9]{{1,2}})(?P<o2>[snrt][tdh])?{gap}(?:of{gap})?(?P<m2>{months})(?:\x1F*,?{gap}(?P<y2>[0-9]{{4}}){b})?)"
+        r"(?:{b}(?P<wd>{weekdays})\x1F*,?{gap})?(?:{b}(?P<m1>{months}){gap}(?P<d1>[0-9]{{1,2}})(?P<o1>[snrt][tdh])?{b}(?:\x1F*,?{gap}(?P<y1>[0-9]{{4}}){b})?|{b}(?P<d2>[0-9]{{1,2}})(?P<o2>[snrt][tdh])?{gap}(?:of{gap})?(?P<m2>{months})(?:\x1F*,?{gap}(?P<y2>[0-9]{{4}}){b})?)"
     )
 }
 
@@ -501,12 +510,24 @@ impl Date {
                 continue;
             }
             let name = self.calendar.weekdays[actual as usize].clone();
+            // An abbreviated weekday is corrected to the abbreviation in the same place of its
+            // list (`Wed.` to `Tue.`, `Thurs.` to `Tues.`), or the first.
+            let was = &cx.doc.text[weekday_range.clone()];
+            let abbreviations = |day: u32| self.calendar.weekday_abbreviations.get(day as usize);
+            let replacement =
+                match abbreviations(*written).and_then(|forms| forms.iter().position(|f| f == was)) {
+                    Some(at) => abbreviations(actual)
+                        .and_then(|forms| forms.get(at).or(forms.first()))
+                        .cloned()
+                        .unwrap_or_else(|| name.clone()),
+                    None => name.clone(),
+                };
             let fix = Fix {
-                title: format!("write `{name}`"),
-                edits: vec![Edit { range: weekday_range.clone(), replacement: name.clone() }],
+                title: format!("write `{replacement}`"),
+                edits: vec![Edit { range: weekday_range.clone(), replacement: replacement.clone() }],
                 applicability: Applicability::Unsafe,
             };
-            let args = vec![("weekday", name.clone()), ("replacement", name)];
+            let args = vec![("weekday", name), ("replacement", replacement)];
             let written = Self::written(cx, &date.range);
             let judged = Some((year, assumed));
             hits.push(Self::dated_hit(written, weekday_range.clone(), judged, dateline, args, Some(fix)));
