@@ -315,6 +315,25 @@ fn names_spelled_two_ways_need_evidence_of_one_person() {
 }
 
 #[test]
+fn names_in_a_long_document_are_compared_through_an_index_with_the_same_result() {
+    let set = rules(&[(
+        "T.Names",
+        "description = \"x\"\nmessage = \"{match} for {spelling}\"\n[names]\nperson-after = ['said']\n",
+    )]);
+    // 300 people, each named in full once: enough that comparing every pair would be slow, so
+    // the kind compares spellings that share a deletion variant.
+    let mut text = String::from("Chief executive David Lesar spoke.\n\n");
+    for i in 0..300u32 {
+        let name: String =
+            (0..7).map(|k| char::from(b'a' + u8::try_from((i * 7 + k * 3) % 26).unwrap())).collect();
+        text.push_str(&format!("Officer Anna K{name} spoke on the day.\n\n"));
+    }
+    text.push_str("Lefar said demand was strong.\n");
+    let found = check(&set, &text);
+    assert!(found.contains(&("Lefar".to_owned(), "Lefar for Lesar".to_owned())), "{found:?}");
+}
+
+#[test]
 fn names_established_by_majority_are_places_and_companies() {
     let set = rules(&[(
         "T.Names",
@@ -379,6 +398,8 @@ fn balance_reads_nested_and_glued_straight_quotes() {
         "\"Is it 9.15 metres?'  \"If they say so,\" he said. \"The last time. \\ \"It was,\" she said.",
         // A closing mark glued to the next sentence.
         "\"We met the challenge.\"Earlier, he left.",
+        // Two spaces after a full stop inside one quotation are no lost paragraph break.
+        "\"First ends here.  Second follows,\" he said.  \"New one.  Still going,\" she said.",
     ];
     for text in fine {
         assert!(check(&set, text).is_empty(), "{text}: {:?}", check(&set, text));
@@ -393,4 +414,6 @@ fn balance_reads_nested_and_glued_straight_quotes() {
         vec![("\"".to_owned(), "\" is never closed".to_owned())]
     );
     assert_eq!(check(&set, "He called it \"great and said \"fine\" later.").len(), 1);
+    // A quotation still open at a lost paragraph break, with no closing mark after it.
+    assert_eq!(check(&set, "\"Never closed.  Then the reporter's own words.").len(), 1);
 }

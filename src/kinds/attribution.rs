@@ -145,14 +145,14 @@ impl Attribution {
         let mut paragraphs = cx.doc.blocks.iter().filter(|b| b.scope == Scope::Paragraph);
         let lede = paragraphs.next().map(|b| b.range.clone());
         let second = paragraphs.next().map(|b| b.range.clone());
-        // The sentence before, across paragraphs: background may be set up in the last one.
-        let mut previous: Option<&Range<usize>> = None;
+        // The sentences of the paragraph before: background set up there covers the first
+        // sentence of the next.
+        let mut before: &[Range<usize>] = &[];
         for block in cx.blocks() {
             let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
             let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end).max(first);
             let sentences = &cx.seg.sentences[first..last];
-            let before = previous;
-            previous = sentences.last().or(before);
+            let previous = std::mem::replace(&mut before, sentences);
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
             let shift = |r: Range<usize>| base + r.start..base + r.end;
@@ -174,10 +174,12 @@ impl Attribution {
             }
             // Background set up in a sentence holds for the rest of its paragraph, and for the
             // first sentence of the next ("…in 2000.⏎⏎Four people died when …").
-            let mut history = before.is_some_and(|s| self.is_background(cx, s));
-            for sentence in sentences {
+            let carried = previous.iter().any(|s| self.is_background(cx, s));
+            let mut history = false;
+            for (k, sentence) in sentences.iter().enumerate() {
                 history |= self.is_background(cx, sentence);
-                if !history {
+                let covered = history || (k == 0 && carried);
+                if !covered {
                     self.check_sentence(cx, sentence, &figures, hits);
                 }
             }
@@ -196,8 +198,11 @@ impl Attribution {
         figures: &[Range<usize>],
         hits: &mut Vec<Hit>,
     ) {
-        let inside = |r: &&Range<usize>| sentence.start <= r.start && r.end <= sentence.end;
-        let figures: Vec<&Range<usize>> = figures.iter().filter(inside).collect();
+        // The figures in the sentence, found by position: `figures` is in document order.
+        let from = figures.partition_point(|f| f.start < sentence.start);
+        let to = figures.partition_point(|f| f.start < sentence.end);
+        let figures: Vec<&Range<usize>> =
+            figures[from..to].iter().filter(|f| f.end <= sentence.end).collect();
         if figures.is_empty() {
             return;
         }
@@ -214,39 +219,53 @@ impl Attribution {
                 && (!cx.doc.text[c.0.clone()].starts_with(char::is_uppercase) || cx.sentence_initial(&c.0))
         };
         let shift = |c: Range<usize>| sentence.start + c.start..sentence.start + c.end;
-        // Each claim word, and whether it may come before its figure ("killed 11 workers").
+        // Each claim word, and whether it may come before its figure ("killed 11 workers"), in
+        // order.
         let mut claims: Vec<(Range<usize>, bool)> =
             self.claims.find_iter(text).map(|c| (shift(c), false)).collect();
         if let Some(before) = &self.claims_before {
             claims.extend(before.find_iter(text).map(|c| (shift(c), true)));
         }
         claims.retain(in_own_words);
-        // Each figure goes with its nearest claim word, in words, either side.
+        claims.sort_by_key(|(c, before)| (c.start, *before));
+        // A figure and its claim are one clause: nothing like `,` or `and` between them.
+        let one_clause = |between: Range<usize>| {
+            let text = &cx.doc.prose[between];
+            !text.contains([',', ';', '–', '—'])
+                && !text.contains(" - ")
+                && !text.contains(" and ")
+                && !text.contains(" but ")
+        };
+        // Each figure goes with its nearest claim word, in words, either side; only the claims
+        // within `distance` words are looked at.
         for figure in figures {
-            let gap = |claim: &Range<usize>| {
-                if figure.end <= claim.start {
-                    word_at(claim.start).saturating_sub(word_at(figure.end.saturating_sub(1)))
-                } else {
-                    word_at(figure.start).saturating_sub(word_at(claim.end.saturating_sub(1)))
+            let (first_word, last_word) = (word_at(figure.start), word_at(figure.end.saturating_sub(1)));
+            let mut nearest: Option<(usize, Range<usize>)> = None;
+            let mut consider = |gap: usize, claim: &Range<usize>| {
+                let between = figure.end.min(claim.end)..figure.start.max(claim.start);
+                if nearest.as_ref().is_none_or(|(best, _)| gap < *best) && one_clause(between) {
+                    nearest = Some((gap, claim.clone()));
                 }
             };
-            // A figure and its claim are one clause: nothing like `,` or `and` between them.
-            let one_clause = |between: Range<usize>| {
-                let text = &cx.doc.prose[between];
-                !text.contains([',', ';', '–', '—'])
-                    && !text.contains(" - ")
-                    && !text.contains(" and ")
-                    && !text.contains(" but ")
-            };
-            let nearest = claims
-                .iter()
-                .filter(|(c, before)| figure.end <= c.start || (*before && c.end <= figure.start))
-                .filter(|(c, _)| one_clause(figure.end.min(c.end)..figure.start.max(c.start)))
-                .map(|(c, _)| (gap(c), c))
-                .filter(|&(gap, _)| gap <= self.distance)
-                .min_by_key(|&(gap, _)| gap);
+            let after = claims.partition_point(|(c, _)| c.start < figure.end);
+            for (claim, _) in &claims[after..] {
+                let gap = word_at(claim.start).saturating_sub(last_word);
+                if gap > self.distance {
+                    break;
+                }
+                consider(gap, claim);
+            }
+            let before = claims.partition_point(|(c, _)| c.start < figure.start);
+            for (claim, may_precede) in claims[..before].iter().rev() {
+                let gap = first_word.saturating_sub(word_at(claim.end.saturating_sub(1)));
+                if gap > self.distance {
+                    break;
+                }
+                if *may_precede && claim.end <= figure.start {
+                    consider(gap, claim);
+                }
+            }
             let Some((_, claim)) = nearest else { continue };
-            let claim = claim.clone();
             let range = figure.start.min(claim.start)..figure.end.max(claim.end);
             let written =
                 |r: &Range<usize>| cx.doc.text[r.clone()].split_whitespace().collect::<Vec<_>>().join(" ");

@@ -135,18 +135,13 @@ impl Balance {
             for &(open, close) in &self.pairs {
                 self.brackets(text, open, close, &mut unpaired);
             }
-            let parts = run_together_paragraphs(text);
+            let breaks = lost_paragraph_breaks(text);
             for &(open, close) in &self.quotes {
-                for (i, part) in parts.iter().enumerate() {
-                    let next = parts.get(i + 1).map_or(next_opens, |p| text[p.clone()].chars().next());
-                    let runs_on = next == Some(open);
-                    let mut found = Vec::new();
-                    if open == close {
-                        straight(&text[part.clone()], open, runs_on, &mut found);
-                    } else {
-                        curly(&text[part.clone()], open, close, runs_on, &mut found);
-                    }
-                    unpaired.extend(found.into_iter().map(|u| Unpaired { at: u.at + part.start, ..u }));
+                let runs_on = next_opens == Some(open);
+                if open == close {
+                    straight(text, open, &breaks, runs_on, &mut unpaired);
+                } else {
+                    curly(text, open, close, &breaks, runs_on, &mut unpaired);
                 }
             }
             let mut ranges: Vec<(Range<usize>, Unpaired)> =
@@ -207,6 +202,16 @@ impl Open {
         self.stack.push(at);
     }
 
+    /// A lost paragraph break before `at` (`…end of one.  Start of the next`). A quotation
+    /// open there runs on when the next paragraph reopens it (the mark at `at` does that), and
+    /// goes on when the next mark closes it: two spaces after a full stop inside one quotation.
+    /// Otherwise it was never closed.
+    fn at_break(&mut self, reopened: bool, next_closes: bool, out: &mut Vec<Unpaired>) {
+        if !self.stack.is_empty() && !reopened && !next_closes {
+            self.end(false, out);
+        }
+    }
+
     /// A closing mark at `at`.
     fn close(&mut self, at: usize, mark: char, out: &mut Vec<Unpaired>) {
         if self.stack.pop().is_none() {
@@ -231,14 +236,23 @@ impl Open {
 }
 
 /// Curly quotation marks, whose direction is written.
-fn curly(text: &str, open: char, close: char, runs_on: bool, out: &mut Vec<Unpaired>) {
+fn curly(text: &str, open: char, close: char, breaks: &[usize], runs_on: bool, out: &mut Vec<Unpaired>) {
     let mut quotes = Open::new(open);
-    for (i, c) in text.char_indices() {
+    let marks: Vec<(usize, char)> = text.char_indices().filter(|&(_, c)| c == open || c == close).collect();
+    let mut breaks = breaks.iter().peekable();
+    for &(i, c) in &marks {
+        while let Some(&&at) = breaks.peek().filter(|&&&at| at <= i) {
+            breaks.next();
+            quotes.at_break(i == at && c == open, c == close, out);
+        }
         if c == open {
             quotes.open(text, i, out);
-        } else if c == close {
+        } else {
             quotes.close(i, close, out);
         }
+    }
+    for _ in breaks {
+        quotes.at_break(false, false, out);
     }
     quotes.end(runs_on, out);
 }
@@ -247,21 +261,28 @@ fn curly(text: &str, open: char, close: char, runs_on: bool, out: &mut Vec<Unpai
 /// closes it unless a space comes before it and none after (`(in London)",`, `"B-".`,
 /// `challenge."Earlier`); otherwise a mark opens unless a word touches it before or a space
 /// follows a mark that does not stand alone (`said:"We`, `"...And` and `" We` open).
-fn straight(text: &str, mark: char, runs_on: bool, out: &mut Vec<Unpaired>) {
+fn straight(text: &str, mark: char, breaks: &[usize], runs_on: bool, out: &mut Vec<Unpaired>) {
     let mut quotes = Open::new(mark);
-    let mut previous = ' ';
-    for (i, c) in text.char_indices() {
-        if c != mark {
-            previous = c;
-            continue;
+    // Each mark, with the characters either side of it.
+    let marks: Vec<(usize, char, char)> = text
+        .char_indices()
+        .filter(|&(_, c)| c == mark)
+        .map(|(i, c)| {
+            let previous = text[..i].chars().next_back().unwrap_or(' ');
+            (i, previous, text[i + c.len_utf8()..].chars().next().unwrap_or(' '))
+        })
+        .collect();
+    let mut breaks = breaks.iter().peekable();
+    for &(i, previous, next) in &marks {
+        while let Some(&&at) = breaks.peek().filter(|&&&at| at <= i) {
+            breaks.next();
+            quotes.at_break(i == at, !previous.is_whitespace(), out);
         }
         // After a digit, a mark closes an open quotation ("Grand Theft Auto 4") and is otherwise
         // an inch or a second (a 12" screen).
         if previous.is_ascii_digit() && quotes.stack.is_empty() {
-            previous = c;
             continue;
         }
-        let next = text[i + c.len_utf8()..].chars().next().unwrap_or(' ');
         let opening = if quotes.stack.is_empty() {
             !previous.is_alphanumeric() && !next.is_whitespace() || previous.is_whitespace()
         } else {
@@ -272,7 +293,9 @@ fn straight(text: &str, mark: char, runs_on: bool, out: &mut Vec<Unpaired>) {
         } else {
             quotes.close(i, mark, out);
         }
-        previous = c;
+    }
+    for _ in breaks {
+        quotes.at_break(false, false, out);
     }
     quotes.end(runs_on, out);
 }
@@ -287,19 +310,20 @@ fn opens_new_paragraph(text: &str, at: usize) -> bool {
     before.len() < at && end.ends_with(['.', '!', '?', '"', '”', ':'])
 }
 
-/// The paragraphs of a block whose paragraph breaks were lost, as in copy scraped from the web:
-/// a sentence end followed by two spaces or more starts a new one.
-fn run_together_paragraphs(text: &str) -> Vec<Range<usize>> {
-    let mut parts = Vec::new();
-    let mut start = 0;
+/// Where the paragraphs of a block start whose paragraph breaks were lost, as in copy scraped
+/// from the web: a sentence end followed by two spaces or more starts a new one.
+fn lost_paragraph_breaks(text: &str) -> Vec<usize> {
+    let mut breaks = Vec::new();
+    let mut from = 0;
     for (i, c) in text.char_indices() {
         let end = i + c.len_utf8();
-        if i >= start && matches!(c, '.' | '!' | '?' | '"' | '”' | '’') && text[end..].starts_with("  ") {
-            parts.push(start..end);
-            start = end + (text[end..].len() - text[end..].trim_start().len());
+        if i >= from && matches!(c, '.' | '!' | '?' | '"' | '”' | '’') && text[end..].starts_with("  ") {
+            let start = end + (text[end..].len() - text[end..].trim_start().len());
+            if start < text.len() {
+                breaks.push(start);
+            }
+            from = start;
         }
     }
-    parts.push(start..text.len());
-    parts.retain(|p| !p.is_empty());
-    parts
+    breaks
 }

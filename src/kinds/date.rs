@@ -570,7 +570,8 @@ impl Date {
         let mut chosen: Vec<Option<(String, Range<usize>)>> = vec![None; 12];
         for date in &sound {
             let month = date.month.1 as usize - 1;
-            let form = cx.doc.text[date.month.0.clone()].to_owned();
+            // The month as written, without markup around or inside it (`**Sept.**`).
+            let form = cx.quoted(&date.month.0);
             let house = match &style.with_day {
                 Some(forms) => forms[month].clone(),
                 None => chosen[month].get_or_insert_with(|| (form.clone(), date.month.0.clone())).0.clone(),
@@ -593,9 +594,14 @@ impl Date {
                 });
             }
             let body = date.body();
-            let written = cx.doc.text[body.clone()].to_owned();
-            if replacement == written.split_whitespace().collect::<Vec<_>>().join(" ") {
+            let written = cx.quoted(&body);
+            if replacement == written {
                 continue;
+            }
+            // A month's full stop that also ends the sentence stays ("on 3 Sept. The count" is
+            // "on Sept. 3. The count").
+            if written.ends_with('.') && !replacement.ends_with('.') && Self::ends_sentence(cx, body.end) {
+                replacement.push('.');
             }
             let labels = match (&style.with_day, &chosen[month]) {
                 (None, Some((first, range))) if *range != date.month.0 => {
@@ -614,6 +620,13 @@ impl Date {
                 }),
             });
         }
+    }
+
+    /// Whether a full stop just before `at` ends a sentence: a capitalized word follows it.
+    fn ends_sentence(cx: &Context, at: usize) -> bool {
+        let rest = &cx.doc.prose[at..];
+        let next = rest.trim_start();
+        next.len() < rest.len() && next.starts_with(char::is_uppercase) || next.is_empty()
     }
 
     fn misspelt_months(&self, cx: &Context, hits: &mut Vec<Hit>) {

@@ -32,6 +32,7 @@
 //! | `exceptions` | list of words | spellings never compared (names that really are different) |
 //! | `pairs` | list of pairs of words | two spellings that are different names (`["Johnson", "Johnston"]`) |
 //! | `person-before`, `person-after` | lists of words | when given, a spelling not introduced with a given name is a person only after one of the first (`Mr`) or before one of the second (`said`) somewhere |
+//! | `not-given` | list of words | capitalized words that are never given names, such as sentence openers (`Later`, `Then`) |
 //! | `max-uses` | integer, default 2 | a spelling used more often is a name of its own, not a slip |
 //! | `majority` | integer of 2 or more, optional | a spelling used this often is established without a given name (places, companies) |
 //!
@@ -66,7 +67,8 @@ use crate::toml_file::edit_distance;
 pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
 
 /// The keys of the kind table, for hints when one is misplaced.
-pub const KEYS: &[&str] = &["exceptions", "pairs", "person-before", "person-after", "max-uses", "majority"];
+pub const KEYS: &[&str] =
+    &["exceptions", "pairs", "person-before", "person-after", "not-given", "max-uses", "majority"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -79,6 +81,8 @@ pub struct Spec {
     person_before: Vec<String>,
     #[serde(default)]
     person_after: Vec<String>,
+    #[serde(default)]
+    not_given: Vec<String>,
     max_uses: Option<usize>,
     majority: Option<Spanned<usize>>,
 }
@@ -89,6 +93,7 @@ pub struct Names {
     pairs: HashSet<(String, String)>,
     person_before: HashSet<String>,
     person_after: HashSet<String>,
+    not_given: HashSet<String>,
     max_uses: usize,
     majority: Option<usize>,
 }
@@ -121,6 +126,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Names> {
         pairs,
         person_before: lower(&spec.person_before),
         person_after: lower(&spec.person_after),
+        not_given: lower(&spec.not_given),
         max_uses: spec.max_uses.unwrap_or(2),
         majority: spec.majority.as_ref().map(|m| *m.get_ref()),
     })
@@ -154,7 +160,8 @@ impl Names {
             words.iter().filter(|w| w.ends_run && w.given.is_none()).map(|w| w.key.clone()).collect();
         for word in &mut words {
             let title = |g: &String| self.person_before.contains(g.trim_end_matches('.'));
-            if word.given.as_ref().is_some_and(|g| alone.contains(g) || common.contains(g) || title(g)) {
+            let not_given = |g: &String| title(g) || self.not_given.contains(g);
+            if word.given.as_ref().is_some_and(|g| alone.contains(g) || common.contains(g) || not_given(g)) {
                 word.given = None;
                 word.run = None;
             }
@@ -186,19 +193,40 @@ impl Names {
         };
         frequent.sort_by_key(|k| uses[k][0]);
         let established = surnames.iter().map(|&k| (k, false)).chain(frequent.iter().map(|&k| (k, true)));
-        // The spellings by first letter, in order of first use: only those are compared.
+        // The spellings, in order of first use. Only spellings that could be close are compared:
+        // those of the same initial, or, in a long document with many names, those that share a
+        // deletion variant (two spellings one or two edits apart do), which keeps the work
+        // linear where comparing every pair would not be.
         let mut spellings: Vec<&str> = uses.keys().copied().collect();
         spellings.sort_by_key(|k| uses[k][0]);
-        let mut by_initial: HashMap<char, Vec<&str>> = HashMap::default();
-        for &spelling in &spellings {
-            if let Some(c) = spelling.chars().next() {
-                by_initial.entry(c).or_default().push(spelling);
+        let established: Vec<(&str, bool)> = established.collect();
+        let indexed = established.len().saturating_mul(spellings.len()) > 50_000;
+        let mut variants: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_initial: HashMap<char, Vec<usize>> = HashMap::default();
+        for (i, spelling) in spellings.iter().enumerate() {
+            if indexed {
+                for variant in deletions(spelling) {
+                    variants.entry(variant).or_default().push(i);
+                }
+            } else if let Some(c) = spelling.chars().next() {
+                by_initial.entry(c).or_default().push(i);
             }
         }
         let mut flagged: HashSet<&str> = HashSet::default();
         for (name, by_majority) in established {
-            let Some(alike) = name.chars().next().and_then(|c| by_initial.get(&c)) else { continue };
-            for &other in alike {
+            if flagged.contains(name) {
+                continue;
+            }
+            let alike: Vec<usize> = if indexed {
+                let mut alike: Vec<usize> =
+                    deletions(name).iter().filter_map(|v| variants.get(v)).flatten().copied().collect();
+                alike.sort_unstable();
+                alike.dedup();
+                alike
+            } else {
+                name.chars().next().and_then(|c| by_initial.get(&c)).cloned().unwrap_or_default()
+            };
+            for other in alike.into_iter().map(|i| spellings[i]) {
                 if other == name
                     || flagged.contains(other)
                     || flagged.contains(name)
@@ -397,6 +425,27 @@ impl Names {
     }
 }
 
+/// A word and the words it gives with one letter left out, and with two for words of seven
+/// letters or more (what two spellings [`Names::close`] joins have in common).
+fn deletions(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let without = |skip: &[usize]| -> String {
+        chars.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(_, c)| *c).collect()
+    };
+    let mut out = vec![word.to_owned()];
+    for i in 0..chars.len() {
+        out.push(without(&[i]));
+        if chars.len() >= 7 {
+            for j in i + 1..chars.len() {
+                out.push(without(&[i, j]));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 fn key_of(word: &str) -> String {
     key_of_written(word).to_lowercase()
 }
@@ -417,6 +466,7 @@ mod tests {
             pairs: HashSet::from_iter([("johnson".into(), "johnston".into())]),
             person_before: HashSet::default(),
             person_after: HashSet::default(),
+            not_given: HashSet::default(),
             max_uses: 2,
             majority: None,
         };
