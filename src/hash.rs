@@ -78,5 +78,12 @@ mod tests {
         assert!(set.contains("minsk group"));
         assert!(!set.contains("minsk grou"));
         assert_eq!(set.len(), 6);
+        // The hash itself spreads keys: a constant one would keep the set right but slow.
+        let hash =
+            |word: &str| std::hash::BuildHasher::hash_one(&BuildHasherDefault::<FxHasher>::default(), word);
+        let hashes: Set<u64> =
+            ["minsk", "group", "azerbaijan", "azerbijan", "a", "b"].iter().map(|w| hash(w)).collect();
+        assert_eq!(hashes.len(), 6);
+        assert_eq!(hash("minsk"), hash("minsk"));
     }
 }

@@ -177,6 +177,11 @@ impl Exceptions {
         Patterns::compile_optional(cx, list, Mode::Words, ignore_case).map(Exceptions)
     }
 
+    /// The places in `text` an exception matches, in order.
+    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        self.0.as_ref().map(|p| p.find_iter(text).collect()).unwrap_or_default()
+    }
+
     /// Drops the ranges of `found` (sorted matches in `text`) that an exception overlaps. The
     /// exceptions are only searched for when something was found.
     pub fn retain_unexcused<T>(&self, text: &str, found: &mut Vec<T>, range: impl Fn(&T) -> Range<usize>) {

@@ -99,6 +99,7 @@ fn the_seed_article_gets_the_house_style_findings() {
     let credit = found.iter().find(|d| d.rule == "News.DuplicateCredit").expect("found above");
     assert_eq!(&text[credit.labels[0].range.clone()], "(Photo by PASCAL ROSSIGNOL / POOL / AFP)");
     assert!(text[..credit.range.start].lines().count() == 1, "on line 1");
+    assert_eq!(credit.message, "this credit repeats the one on line 1");
     // Nothing else at warning level: the rest of the story is clean copy.
     let rules: std::collections::BTreeSet<&str> =
         found.iter().filter(|d| d.severity >= Severity::Warning).map(|d| d.rule.as_str()).collect();
@@ -154,4 +155,21 @@ fn emphasis_inside_a_phrase_hides_no_slip_and_code_makes_none() {
     // Messages quote the words, not the markup between them.
     assert!(rules[3].1.starts_with("`June 31`"), "{}", rules[3].1);
     assert!(rules[4].1.starts_with("`Sunday, Feb. 6, 2023` was a Monday"), "{}", rules[4].1);
+}
+
+#[test]
+fn a_dateline_is_read_in_crlf_copy_as_in_lf_copy() {
+    let set = builtin();
+    let lf = "Wednesday, Feb. 8, 2023\n\nThe quake struck before dawn on Sunday, Feb. 6.\n";
+    let crlf = lf.replace('\n', "\r\n");
+    for text in [lf, crlf.as_str()] {
+        let found = set.check(text, Format::Text);
+        let weekday: Vec<&str> =
+            found.iter().filter(|d| d.rule == "News.WeekdayMismatch").map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            weekday,
+            vec!["`Sunday, Feb. 6` was a Monday (assuming 2023, from the dateline)"],
+            "{text:?}"
+        );
+    }
 }

@@ -258,7 +258,8 @@ fn attribution_ties_figures_to_claims_in_one_clause() {
         ]
     );
     // `protesters` must follow its figure; `and` ends the clause; the window is the sentence.
-    assert!(check(&set, "The protesters were 12. It rained, and 12 were killed, police said.").is_empty());
+    assert!(check(&set, "The protesters were 12. Police said so.").is_empty());
+    assert!(check(&set, "It rained for 12 hours and killed crops.").is_empty(), "`and` ends the clause");
     assert_eq!(
         check(&set, "Police said so. Then 5 were killed.").len(),
         1,

@@ -267,8 +267,7 @@ impl Attribution {
             }
             let Some((_, claim)) = nearest else { continue };
             let range = figure.start.min(claim.start)..figure.end.max(claim.end);
-            let written =
-                |r: &Range<usize>| cx.doc.text[r.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
+            let written = |r: &Range<usize>| cx.quoted(r);
             hits.push(Hit {
                 args: vec![
                     ("match", written(&range)),

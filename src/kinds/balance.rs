@@ -20,7 +20,9 @@
 //! | `quotes` | list of [open, close] | quotation marks, which may run on (`["“", "”"]`, `["\"", "\""]`) |
 //! | `exceptions` | list of regexes | matches that are not brackets: `a)` in a list, `:)` |
 //!
-//! Placeholders: `{match}` (the mark) and `{problem}` ("is never closed", "closes nothing").
+//! Placeholders: `{match}` (the mark) and `{problem}` ("is never closed"; "closes nothing" for
+//! a bracket, "has no opening mark" for a quotation mark). Marks inside an `exceptions` match
+//! are left out before pairing, so `a)` in `(covering a) wages)` closes nothing.
 //! No fix: where the missing mark belongs is for the editor to say.
 //!
 //! ```toml
@@ -132,22 +134,28 @@ impl Balance {
             let next_opens =
                 blocks.get(b + 1).and_then(|n| cx.doc.prose(n.range.clone()).trim_start().chars().next());
             let mut unpaired = Vec::new();
+            // Marks inside an exception (`a)` in a list, `:)`) are no marks: they are left out
+            // before pairing, so they cannot close a real bracket.
+            let excused = self.exceptions.ranges(text);
+            let counts = |at: usize| {
+                let i = excused.partition_point(|r| r.end <= at);
+                excused.get(i).is_none_or(|r| r.start > at)
+            };
             for &(open, close) in &self.pairs {
-                self.brackets(text, open, close, &mut unpaired);
+                brackets(text, open, close, &counts, &mut unpaired);
             }
             let breaks = lost_paragraph_breaks(text);
             for &(open, close) in &self.quotes {
                 let runs_on = next_opens == Some(open);
                 if open == close {
-                    straight(text, open, &breaks, runs_on, &mut unpaired);
+                    straight(text, open, &breaks, runs_on, &counts, &mut unpaired);
                 } else {
-                    curly(text, open, close, &breaks, runs_on, &mut unpaired);
+                    curly(text, open, close, &breaks, runs_on, &counts, &mut unpaired);
                 }
             }
             let mut ranges: Vec<(Range<usize>, Unpaired)> =
                 unpaired.into_iter().map(|u| (u.at..u.at + u.mark.len_utf8(), u)).collect();
             ranges.sort_by_key(|(r, _)| r.start);
-            self.exceptions.retain_unexcused(text, &mut ranges, |(r, _)| r.clone());
             for (range, u) in ranges {
                 hits.push(Hit {
                     range: block.range.start + range.start..block.range.start + range.end,
@@ -157,18 +165,19 @@ impl Balance {
             }
         }
     }
+}
 
-    fn brackets(&self, text: &str, open: char, close: char, out: &mut Vec<Unpaired>) {
-        let mut stack = Vec::new();
-        for (i, c) in text.char_indices() {
-            if c == open {
-                stack.push(i);
-            } else if c == close && stack.pop().is_none() {
-                out.push(Unpaired { at: i, mark: c, problem: "closes nothing" });
-            }
+/// Brackets: a closing one with none open, or an opening one left open at the end.
+fn brackets(text: &str, open: char, close: char, counts: &dyn Fn(usize) -> bool, out: &mut Vec<Unpaired>) {
+    let mut stack = Vec::new();
+    for (i, c) in text.char_indices().filter(|&(i, c)| (c == open || c == close) && counts(i)) {
+        if c == open {
+            stack.push(i);
+        } else if stack.pop().is_none() {
+            out.push(Unpaired { at: i, mark: c, problem: "closes nothing" });
         }
-        out.extend(stack.into_iter().map(|at| Unpaired { at, mark: open, problem: "is never closed" }));
     }
+    out.extend(stack.into_iter().map(|at| Unpaired { at, mark: open, problem: "is never closed" }));
 }
 
 /// The quotations open at a point of a paragraph: the outer one, and at most one nested in it
@@ -236,9 +245,18 @@ impl Open {
 }
 
 /// Curly quotation marks, whose direction is written.
-fn curly(text: &str, open: char, close: char, breaks: &[usize], runs_on: bool, out: &mut Vec<Unpaired>) {
+fn curly(
+    text: &str,
+    open: char,
+    close: char,
+    breaks: &[usize],
+    runs_on: bool,
+    counts: &dyn Fn(usize) -> bool,
+    out: &mut Vec<Unpaired>,
+) {
     let mut quotes = Open::new(open);
-    let marks: Vec<(usize, char)> = text.char_indices().filter(|&(_, c)| c == open || c == close).collect();
+    let marks: Vec<(usize, char)> =
+        text.char_indices().filter(|&(i, c)| (c == open || c == close) && counts(i)).collect();
     let mut breaks = breaks.iter().peekable();
     for &(i, c) in &marks {
         while let Some(&&at) = breaks.peek().filter(|&&&at| at <= i) {
@@ -261,12 +279,19 @@ fn curly(text: &str, open: char, close: char, breaks: &[usize], runs_on: bool, o
 /// closes it unless a space comes before it and none after (`(in London)",`, `"B-".`,
 /// `challenge."Earlier`); otherwise a mark opens unless a word touches it before or a space
 /// follows a mark that does not stand alone (`said:"We`, `"...And` and `" We` open).
-fn straight(text: &str, mark: char, breaks: &[usize], runs_on: bool, out: &mut Vec<Unpaired>) {
+fn straight(
+    text: &str,
+    mark: char,
+    breaks: &[usize],
+    runs_on: bool,
+    counts: &dyn Fn(usize) -> bool,
+    out: &mut Vec<Unpaired>,
+) {
     let mut quotes = Open::new(mark);
     // Each mark, with the characters either side of it.
     let marks: Vec<(usize, char, char)> = text
         .char_indices()
-        .filter(|&(_, c)| c == mark)
+        .filter(|&(i, c)| c == mark && counts(i))
         .map(|(i, c)| {
             let previous = text[..i].chars().next_back().unwrap_or(' ');
             (i, previous, text[i + c.len_utf8()..].chars().next().unwrap_or(' '))

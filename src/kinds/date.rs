@@ -13,8 +13,10 @@
 //! | `exceptions` | list of regexes | whole-word matches that excuse a finding they overlap |
 //!
 //! The month and weekday names and their abbreviations come from the packs' `[calendar]`. A date is a month name or
-//! abbreviation with a day of 1 to 31 before or after it, an ordinal suffix, a year, and a
-//! weekday before it; a number after `Route` or `Section` is no date, nor is a day over 31.
+//! abbreviation with a day of 1 to 31 before or after it, with an optional ordinal suffix,
+//! year and weekday (or its abbreviation) before it. A day over 31 is no date, nor a number
+//! after `.`, `/`, `-` or `:` (`70.9 February`, `9/11 September`), nor a date followed by one
+//! of the `not-before` words (`June 31st Street`); "Route 3" and "3rd quarter" name no month.
 //!
 //! | check | flags | span | fix |
 //! |---|---|---|---|
@@ -26,8 +28,9 @@
 //!
 //! Placeholders: `{match}` (the date as written), `{replacement}` (what the fix writes, or the
 //! house form), `{reason}` (why a date is impossible), `{weekday}` (the weekday the date fell
-//! on), `{year}` (the year used) and `{assumed}` (" (assuming 2020, the year of the dateline)"
-//! when the year was not written, otherwise empty).
+//! on), `{year}` (the year the date was judged by, empty when none was needed or known) and
+//! `{assumed}` (" (assuming 2020, from the dateline)" when the year was not written but taken
+//! from the dateline, otherwise empty).
 //!
 //! ```toml
 //! message = "`{match}` was a {weekday}{assumed}"
@@ -358,14 +361,16 @@ impl Date {
         let patterns = self.dateline.as_ref()?;
         for block in &cx.doc.blocks {
             let text = cx.doc.prose(block.range.clone());
-            let first_line = &text[..text.find('\n').unwrap_or(text.len())];
+            let first_line = text[..text.find('\n').unwrap_or(text.len())].trim_end_matches('\r');
             if !patterns.find_iter(first_line).any(|r| r.start == 0) {
                 continue;
             }
             let line = block.range.start..block.range.start + first_line.len();
-            let dated = dates
+            let from = dates.partition_point(|d| d.range.start < line.start);
+            let dated = dates[from..]
                 .iter()
-                .find(|d| d.year.is_some() && line.start <= d.range.start && d.range.end <= line.end);
+                .take_while(|d| d.range.start < line.end)
+                .find(|d| d.year.is_some() && d.range.end <= line.end);
             if let Some(d) = dated {
                 let (_, year) = d.year.clone().expect("found with a year");
                 return Some(Dateline { year, month: d.month.1, day: d.day.1, range: d.range.clone() });
@@ -399,11 +404,10 @@ impl Date {
         let mut kept = Vec::new();
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
-            let mut here: Vec<Found> = dates
-                .iter()
-                .filter(|d| block.range.start <= d.range.start && d.range.end <= block.range.end)
-                .cloned()
-                .collect();
+            let from = dates.partition_point(|d| d.range.start < block.range.start);
+            let to = dates.partition_point(|d| d.range.start < block.range.end);
+            let mut here: Vec<Found> =
+                dates[from..to].iter().filter(|d| d.range.end <= block.range.end).cloned().collect();
             self.exceptions.retain_unexcused(text, &mut here, |d| {
                 d.range.start - block.range.start..d.range.end - block.range.start
             });
@@ -439,10 +443,10 @@ impl Date {
             for caps in self.ordinal.captures_iter(text) {
                 let (number, suffix) = (caps.get(1).expect("group 1"), caps.get(2).expect("group 2"));
                 let range = base + number.start()..base + suffix.end();
-                if dates.iter().any(|d| d.range.start < range.end && range.start < d.range.end)
-                    || self.followed_by_exception(&text[suffix.end()..])
-                    || !cx.counts(&range)
-                {
+                // Dates are in order and never overlap: only the last one starting before the
+                // ordinal's end can cover it.
+                let covering = dates.partition_point(|d| d.range.start < range.end).checked_sub(1);
+                if covering.is_some_and(|i| range.start < dates[i].range.end) || !cx.counts(&range) {
                     continue;
                 }
                 loose.push((range, base + suffix.start()..base + suffix.end()));
@@ -476,8 +480,10 @@ impl Date {
     fn impossible(&self, cx: &Context, dates: &[Found], dateline: Option<&Dateline>, hits: &mut Vec<Hit>) {
         for date in dates {
             let (month, day) = (date.month.1, date.day.1);
-            let year = Self::year_of(date, dateline).filter(|_| month == 2 && day == 29);
-            let days = calendar::days_in_month(month, year.map(|(y, _)| y));
+            // The year matters only for Feb. 29; a written one is reported all the same.
+            let known = Self::year_of(date, dateline);
+            let year = known.filter(|&(_, assumed)| !assumed || (month == 2 && day == 29));
+            let days = calendar::days_in_month(month, year.filter(|_| month == 2).map(|(y, _)| y));
             if day <= days {
                 continue;
             }

@@ -248,8 +248,7 @@ impl Names {
                 } else {
                     words[first].run.clone().expect("introduced with a given name")
                 };
-                let full = cx.doc.text[shown.clone()].split_whitespace().collect::<Vec<_>>().join(" ");
-                let full = key_of_written(&full).to_owned();
+                let full = key_of_written(&cx.quoted(&shown)).to_owned();
                 let spelling = key_of_written(&cx.doc.text[words[first].range.clone()]).to_owned();
                 let label = if by_majority {
                     format!("`{full}` here, and {} times in all", uses[established].len())

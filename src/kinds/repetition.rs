@@ -1,12 +1,14 @@
 //! `repetition`: a word typed twice ("the the", "to\nto" across a line break).
 //!
-//! Two consecutive words of one block, separated only by whitespace, equal regardless of case.
-//! Not flagged: a word said three times or more ("jobs, jobs, jobs" without the commas is
-//! rhetoric, not a slip), words without letters ("10 10" in a table), the words listed in `exceptions`
-//! ("had had", "that that"), and pairs where case shows a name or a code: a capitalized second
-//! word ("Walla Walla", "Boutros Boutros-Ghali"), a capitalized first word inside a sentence
-//! ("in May may", "Mr. Coffee coffee makers"), or a word in capitals (a company and its stock
-//! code, "KPMG KPMG.UL"; "RIM.TO to"; a shouted "SLOW SLOW SLOW").
+//! Two consecutive words of one block, separated only by whitespace (and Markdown emphasis
+//! markers: "the **the**"), equal regardless of case. Not flagged: a word said three times or
+//! more ("jobs, jobs, jobs" without the commas is rhetoric, not a slip), words without letters
+//! ("10 10" in a table), a word glued to a symbol ("A$200 A", "M&A A"), the words listed in
+//! `exceptions` ("had had", "that that"), and pairs where case shows a name or a code: a
+//! capitalized second word ("Walla Walla", "Boutros Boutros-Ghali") unless the word is one of
+//! the `function-words` ("the The"), a capitalized first word inside a sentence ("in May may",
+//! "Mr. Coffee coffee makers"), or a word in capitals (a company and its stock code, "KPMG
+//! KPMG.UL"; "RIM.TO to"; a shouted "SLOW SLOW SLOW").
 //!
 //! | key | type | meaning |
 //! |---|---|---|
