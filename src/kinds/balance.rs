@@ -21,8 +21,10 @@
 //! | `exceptions` | list of regexes | matches that are not brackets: `a)` in a list, `:)` |
 //!
 //! Placeholders: `{match}` (the mark) and `{problem}` ("is never closed"; "closes nothing" for
-//! a bracket, "has no opening mark" for a quotation mark). Marks inside an `exceptions` match
-//! are left out before pairing, so `a)` in `(covering a) wages)` closes nothing.
+//! a bracket, "has no opening mark" for a quotation mark). A closing bracket inside an
+//! `exceptions` match (`a)` in a list) closes only a bracket the others leave open, so both
+//! `(covering a) wages and b) prices)` and `(Channel 4)` are balanced; other marks inside an
+//! exception are left out.
 //! No fix: where the missing mark belongs is for the editor to say.
 //!
 //! ```toml
@@ -134,8 +136,7 @@ impl Balance {
             let next_opens =
                 blocks.get(b + 1).and_then(|n| cx.doc.prose(n.range.clone()).trim_start().chars().next());
             let mut unpaired = Vec::new();
-            // Marks inside an exception (`a)` in a list, `:)`) are no marks: they are left out
-            // before pairing, so they cannot close a real bracket.
+            // A mark inside an exception (`a)` in a list, `:)`) may be no mark at all.
             let excused = self.exceptions.ranges(text);
             let counts = |at: usize| {
                 let i = excused.partition_point(|r| r.end <= at);
@@ -167,17 +168,32 @@ impl Balance {
     }
 }
 
-/// Brackets: a closing one with none open, or an opening one left open at the end.
+/// Brackets: a closing one with none open, or an opening one left open at the end. A closing
+/// bracket inside an exception is optional: it closes a bracket only one left open by the
+/// others (`(Channel 4)`), so `(covering a) wages and b) prices)` is balanced; an opening one
+/// inside an exception (`:(`) is none.
 fn brackets(text: &str, open: char, close: char, counts: &dyn Fn(usize) -> bool, out: &mut Vec<Unpaired>) {
     let mut stack = Vec::new();
-    for (i, c) in text.char_indices().filter(|&(i, c)| (c == open || c == close) && counts(i)) {
-        if c == open {
+    let mut optional = Vec::new();
+    for (i, c) in text.char_indices().filter(|&(_, c)| c == open || c == close) {
+        if !counts(i) {
+            if c == close {
+                optional.push(i);
+            }
+        } else if c == open {
             stack.push(i);
         } else if stack.pop().is_none() {
             out.push(Unpaired { at: i, mark: c, problem: "closes nothing" });
         }
     }
-    out.extend(stack.into_iter().map(|at| Unpaired { at, mark: open, problem: "is never closed" }));
+    // Each bracket left open takes the first optional closing one after it.
+    let mut next = optional.into_iter().peekable();
+    for at in stack {
+        while next.next_if(|&o| o < at).is_some() {}
+        if next.next().is_none() {
+            out.push(Unpaired { at, mark: open, problem: "is never closed" });
+        }
+    }
 }
 
 /// The quotations open at a point of a paragraph: the outer one, and at most one nested in it
