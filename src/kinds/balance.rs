@@ -270,25 +270,12 @@ fn curly(
     counts: &dyn Fn(usize) -> bool,
     out: &mut Vec<Unpaired>,
 ) {
-    let mut quotes = Open::new(open);
     let marks: Vec<(usize, char)> =
         text.char_indices().filter(|&(i, c)| (c == open || c == close) && counts(i)).collect();
-    let mut breaks = breaks.iter().peekable();
-    for &(i, c) in &marks {
-        while let Some(&&at) = breaks.peek().filter(|&&&at| at <= i) {
-            breaks.next();
-            quotes.at_break(i == at && c == open, c == close, out);
-        }
-        if c == open {
-            quotes.open(text, i, out);
-        } else {
-            quotes.close(i, close, out);
-        }
-    }
-    for _ in breaks {
-        quotes.at_break(false, false, out);
-    }
-    quotes.end(runs_on, out);
+    let looks_closing: Vec<bool> = marks.iter().map(|&(_, c)| c == close).collect();
+    let decide = |k: usize, _: &Open| Some(marks[k].1 == open);
+    let at: Vec<usize> = marks.iter().map(|&(i, _)| i).collect();
+    pair_quotations(text, (open, close), &at, &looks_closing, breaks, runs_on, decide, out);
 }
 
 /// Straight quotation marks, which open and close alike. While a quotation is open, a mark
@@ -303,7 +290,6 @@ fn straight(
     counts: &dyn Fn(usize) -> bool,
     out: &mut Vec<Unpaired>,
 ) {
-    let mut quotes = Open::new(mark);
     // Each mark, with the characters either side of it.
     let marks: Vec<(usize, char, char)> = text
         .char_indices()
@@ -313,26 +299,50 @@ fn straight(
             (i, previous, text[i + c.len_utf8()..].chars().next().unwrap_or(' '))
         })
         .collect();
+    let looks_closing: Vec<bool> = marks.iter().map(|&(_, previous, _)| !previous.is_whitespace()).collect();
+    let decide = |k: usize, quotes: &Open| {
+        let (_, previous, next) = marks[k];
+        if quotes.stack.is_empty() {
+            // After a digit, a mark is an inch or a second (a 12" screen), unless it closes an
+            // open quotation ("Grand Theft Auto 4").
+            if previous.is_ascii_digit() {
+                return None;
+            }
+            Some(!previous.is_alphanumeric() && !next.is_whitespace() || previous.is_whitespace())
+        } else {
+            Some(previous.is_whitespace() && !next.is_whitespace())
+        }
+    };
+    let at: Vec<usize> = marks.iter().map(|&(i, _, _)| i).collect();
+    pair_quotations(text, (mark, mark), &at, &looks_closing, breaks, runs_on, decide, out);
+}
+
+/// Pairs quotation marks in order: `decide` says whether the mark `k` opens a quotation
+/// (`Some(true)`), closes one (`Some(false)`) or is none (`None`), given those open. At a lost
+/// paragraph break, a quotation runs on when the mark after the break opens one, and goes on when
+/// the next mark looks like a closing one.
+#[allow(clippy::too_many_arguments, reason = "the two kinds of mark differ only in these")]
+fn pair_quotations(
+    text: &str,
+    (open, close): (char, char),
+    marks: &[usize],
+    looks_closing: &[bool],
+    breaks: &[usize],
+    runs_on: bool,
+    decide: impl Fn(usize, &Open) -> Option<bool>,
+    out: &mut Vec<Unpaired>,
+) {
+    let mut quotes = Open::new(open);
     let mut breaks = breaks.iter().peekable();
-    for &(i, previous, next) in &marks {
+    for (k, &i) in marks.iter().enumerate() {
         while let Some(&&at) = breaks.peek().filter(|&&&at| at <= i) {
             breaks.next();
-            quotes.at_break(i == at, !previous.is_whitespace(), out);
+            quotes.at_break(i == at && decide(k, &quotes) == Some(true), looks_closing[k], out);
         }
-        // After a digit, a mark closes an open quotation ("Grand Theft Auto 4") and is otherwise
-        // an inch or a second (a 12" screen).
-        if previous.is_ascii_digit() && quotes.stack.is_empty() {
-            continue;
-        }
-        let opening = if quotes.stack.is_empty() {
-            !previous.is_alphanumeric() && !next.is_whitespace() || previous.is_whitespace()
-        } else {
-            previous.is_whitespace() && !next.is_whitespace()
-        };
-        if opening {
-            quotes.open(text, i, out);
-        } else {
-            quotes.close(i, mark, out);
+        match decide(k, &quotes) {
+            Some(true) => quotes.open(text, i, out),
+            Some(false) => quotes.close(i, close, out),
+            None => {}
         }
     }
     for _ in breaks {
