@@ -9,14 +9,17 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::engine::RuleSet;
 use crate::error::Error;
 use crate::examples;
+use crate::fix;
 use crate::pack::{self, FileProblem};
 use crate::render::{self, OutputFormat, Reporter};
+use crate::source::Source;
 use crate::toml_file;
 use crate::walk::{self, Article, Input};
+use crate::write;
 
 #[derive(Parser)]
 #[command(name = "copydesk", version, about = "An editorial style-and-accuracy linter for news copy")]
@@ -84,6 +87,16 @@ struct CheckArgs {
     /// The file name to report for stdin; its extension picks Markdown or plain text.
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<PathBuf>,
+    /// Apply the safe fixes of the findings shown and write the files (stdin: print the fixed
+    /// text, and the findings left on stderr); then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff, apply the unsafe fixes too.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -192,18 +205,35 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     for err in &errors {
         report_error(err);
     }
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return Err(Error::Usage("--unsafe-fixes goes with --fix or --diff".into()));
+    }
     let (min_level, fail_level) = (args.level, args.fail_level);
-    let color = args.source.color.enabled(io::stdout().is_terminal());
-    let stdout = io::stdout().lock();
-    let mut reporter = Reporter::new(io::BufWriter::new(stdout), args.format, color);
+    // With --fix on stdin, stdout carries the fixed text, so the findings go to stderr.
+    let fixing_stdin = args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin));
+    let color = args.source.color.enabled(if fixing_stdin {
+        io::stderr().is_terminal()
+    } else {
+        io::stdout().is_terminal()
+    });
+    let out: Box<dyn Write> =
+        if fixing_stdin { Box::new(io::stderr().lock()) } else { Box::new(io::stdout().lock()) };
+    let mut reporter = Reporter::new(io::BufWriter::new(out), args.format, color);
+    let accept = |d: &Diagnostic| {
+        d.severity >= min_level
+            && d.fix.as_ref().is_some_and(|f| args.unsafe_fixes || f.applicability == Applicability::Safe)
+    };
     let mut failed = false;
-    reporter.begin().map_err(Error::Output)?;
+    let (mut fixed_files, mut fixes) = (0, 0);
+    if !args.diff {
+        reporter.begin().map_err(Error::Output)?;
+    }
     for input in &inputs {
         let article = match input {
             Input::Stdin => walk::read_stdin(args.stdin_filename.as_deref()),
             Input::File(path) => walk::read_file(path),
         };
-        let source = match article {
+        let mut source = match article {
             Ok(Article::Text(source)) => source,
             Ok(Article::Binary(path)) => {
                 let _ = writeln!(
@@ -219,13 +249,60 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
                 continue;
             }
         };
+        if args.fix || args.diff {
+            let fixed = fix::until_stable(&set, &source.text, source.format, accept);
+            if args.diff {
+                failed |= fixed.text != source.text;
+                print_diff(&source, &fixed.text)?;
+                continue;
+            }
+            let written = match input {
+                Input::Stdin => io::stdout().lock().write_all(fixed.text.as_bytes()).map_err(Error::Output),
+                Input::File(path) if fixed.applied > 0 => write::replace(path, &source.text, &fixed.text),
+                Input::File(_) => Ok(()),
+            };
+            match written {
+                Ok(()) if fixed.applied > 0 => {
+                    fixed_files += 1;
+                    fixes += fixed.applied;
+                    source = Source::new(source.path, source.format, fixed.text);
+                }
+                Ok(()) => {}
+                Err(err) => {
+                    report_error(&err);
+                    had_error = true;
+                }
+            }
+        }
         let mut diagnostics = set.check(&source.text, source.format);
         diagnostics.retain(|d| d.severity >= min_level);
         failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
         reporter.file(&source, &diagnostics).map_err(Error::Output)?;
     }
-    reporter.finish().map_err(Error::Output)?;
+    if !args.diff {
+        reporter.finish().map_err(Error::Output)?;
+    }
+    if args.fix {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let _ = writeln!(
+            io::stderr().lock(),
+            "Fixed {fixes} finding{} in {fixed_files} file{}.",
+            plural(fixes),
+            plural(fixed_files)
+        );
+    }
     Ok(if had_error { 2 } else { u8::from(failed) })
+}
+
+/// Prints the change fixing would make to an article as a unified diff (nothing when none).
+fn print_diff(source: &Source, fixed: &str) -> Result<(), Error> {
+    if fixed == source.text {
+        return Ok(());
+    }
+    let path = source.display_path();
+    let diff = similar::TextDiff::from_lines(source.text.as_str(), fixed);
+    let mut out = io::stdout().lock();
+    write!(out, "{}", diff.unified_diff().context_radius(3).header(&path, &path)).map_err(Error::Output)
 }
 
 fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {

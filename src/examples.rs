@@ -54,8 +54,8 @@ fn verify_fixed(
     found: &[Diagnostic],
     problems: &mut Vec<Problem>,
 ) {
-    let edits = found.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits);
-    let (result, applied) = fix::apply(bad.get_ref(), edits);
+    let fixes = found.iter().filter_map(|d| d.fix.as_ref());
+    let (result, applied) = fix::apply(bad.get_ref(), fixes);
     if applied == 0 {
         problems.push(Problem::new(
             fixed.span(),

@@ -26,3 +26,4 @@ pub mod source;
 pub(crate) mod template;
 pub mod toml_file;
 pub(crate) mod walk;
+pub(crate) mod write;

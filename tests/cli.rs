@@ -385,3 +385,91 @@ fn a_closed_pipe_ends_quietly() {
     assert_ne!(o.status.code(), Some(101), "no panic");
     assert_eq!(stderr(&o), "", "nothing on stderr");
 }
+
+#[test]
+fn fix_writes_the_safe_fixes_keeps_bom_and_crlf_and_reports_what_remains() {
+    let dir = scratch("fix");
+    let text = "\u{feff}Headline\r\n\r\nTalks began on Feburary 3 in the the capital, where Azeri troops massed.\r\n";
+    let file = write(&dir, "story.txt", text.as_bytes());
+    let o = copydesk(&["check", "--fix", "--level", "warning", "--format", "short", &file]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the unsafe Azeri fix is left, so a warning remains: {}",
+        stderr(&o)
+    );
+    let fixed = fs::read_to_string(&file).expect("read back");
+    assert_eq!(
+        fixed,
+        "\u{feff}Headline\r\n\r\nTalks began on February 3 in the capital, where Azeri troops massed.\r\n"
+    );
+    assert!(stdout(&o).contains("warning[News.Azeri]"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("MonthSpelling"), "fixed findings are not reported: {}", stdout(&o));
+    assert_eq!(stderr(&o), "Fixed 2 findings in 1 file.\n");
+    let entries: Vec<_> = fs::read_dir(&dir).expect("list").collect();
+    assert_eq!(entries.len(), 1, "no temporary file is left behind");
+    // Unsafe fixes on request; nothing left to fix exits 0.
+    let o = copydesk(&["check", "--fix", "--unsafe-fixes", "--level", "warning", &file]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(fs::read_to_string(&file).expect("read back").contains("Azerbaijani troops"));
+}
+
+#[test]
+fn fix_never_touches_a_direct_quotation() {
+    let dir = scratch("fix-quote");
+    let text = "“Azeri troops crossed the line,” the minister said of Azeri troops.\n";
+    let file = write(&dir, "quote.txt", text.as_bytes());
+    let o = copydesk(&["check", "--fix", "--unsafe-fixes", &file]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        fs::read_to_string(&file).expect("read back"),
+        "“Azeri troops crossed the line,” the minister said of Azerbaijani troops.\n"
+    );
+}
+
+#[test]
+fn diff_prints_the_fixes_and_writes_nothing() {
+    let dir = scratch("diff");
+    let text = "Headline\n\nTalks began on Feburary 3 in the the capital.\n";
+    let file = write(&dir, "story.txt", text.as_bytes());
+    let o = copydesk(&["check", "--diff", "--level", "warning", &file]);
+    assert_eq!(o.status.code(), Some(1), "a diff to apply exits 1: {}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "--- {file}\n+++ {file}\n@@ -1,3 +1,3 @@\n Headline\n \n-Talks began on Feburary 3 in the the capital.\n+Talks began on February 3 in the capital.\n"
+        )
+    );
+    assert_eq!(fs::read_to_string(&file).expect("read back"), text, "nothing is written");
+    let clean = write(&dir, "clean.txt", b"Talks began on February 3.\n");
+    let o = copydesk(&["check", "--diff", "--level", "warning", &clean]);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+}
+
+#[test]
+fn fix_on_stdin_prints_the_fixed_text_and_the_findings_on_stderr() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(["check", "--fix", "--format", "short", "--level", "warning", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"In the the capital, Azeri troops massed.\n")
+        .expect("write");
+    let o = child.wait_with_output().expect("run");
+    assert_eq!(stdout(&o), "In the capital, Azeri troops massed.\n");
+    assert!(stderr(&o).contains("<stdin>:1:17: warning[News.Azeri]"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn unsafe_fixes_alone_is_a_usage_error() {
+    let o = copydesk(&["check", "--unsafe-fixes", SEED]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--unsafe-fixes goes with --fix or --diff"), "{}", stderr(&o));
+}

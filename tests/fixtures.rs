@@ -52,7 +52,7 @@ fn every_fixture_renders_as_expected() {
     for path in &articles {
         let (source, rendered, diagnostics) = render(&set, path);
         failures.extend(common::compare(&path.with_extension("out"), &rendered));
-        let edits = diagnostics.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits);
+        let edits = diagnostics.iter().filter_map(|d| d.fix.as_ref());
         let (fixed, applied) = fix::apply(&source.text, edits);
         let fixed_path = path.with_extension(format!("fixed.{}", ext(path)));
         if applied > 0 {

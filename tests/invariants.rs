@@ -135,7 +135,7 @@ fn check_one(set: &RuleSet, text: &str, format: Format) -> Result<(), String> {
             return Err(format!("{}: range {bad:?} is off the text's character boundaries", d.rule));
         }
     }
-    let (fixed, _) = fix::apply(text, found.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits));
+    let (fixed, _) = fix::apply(text, found.iter().filter_map(|d| d.fix.as_ref()));
     let _ = set.check(&fixed, format);
     let source = Source::new("doc".into(), format, text.to_owned());
     for output in [OutputFormat::Human, OutputFormat::Json] {

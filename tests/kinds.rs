@@ -32,7 +32,7 @@ fn check(set: &RuleSet, text: &str) -> Vec<(String, String)> {
 }
 
 fn fixed(text: &str, found: &[Diagnostic]) -> String {
-    fix::apply(text, found.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| &f.edits)).0
+    fix::apply(text, found.iter().filter_map(|d| d.fix.as_ref())).0
 }
 
 #[test]

@@ -1,0 +1,105 @@
+//! Writing a fixed article back: atomically, and only over the text that was checked.
+//!
+//! The new text goes to a temporary file in the article's own directory (same file system), is
+//! flushed to disk with the original's permissions, and then renamed over the original, so a
+//! reader sees the old file or the new one and never half of either. Just before the rename the
+//! file is read again: if it no longer holds the text that was checked (an editor saved it
+//! meanwhile), nothing is written. Whatever fails, the temporary file is removed and the
+//! original is left as it was.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Replaces `path`, which held `checked` when it was read, with `fixed`.
+pub fn replace(path: &Path, checked: &str, fixed: &str) -> Result<(), Error> {
+    let failed = |source| Error::Write { path: path.to_owned(), source };
+    let metadata = fs::metadata(path).map_err(failed)?;
+    let temp = temporary_path(path);
+    let written = (|| {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        file.write_all(fixed.as_bytes())?;
+        file.set_permissions(metadata.permissions())?;
+        file.sync_all()
+    })();
+    if let Err(source) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(failed(source));
+    }
+    let now = fs::read(path).map_err(|source| {
+        let _ = fs::remove_file(&temp);
+        failed(source)
+    })?;
+    if now != checked.as_bytes() {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::ChangedOnDisk { path: path.to_owned() });
+    }
+    if let Err(source) = fs::rename(&temp, path) {
+        let _ = fs::remove_file(&temp);
+        return Err(failed(source));
+    }
+    // The rename is durable once the directory is flushed; where that cannot be done (some
+    // platforms refuse to open a directory), the file is already complete.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(dir) = File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// A name beside `path` that no other run uses: `.name.copydesk-<pid>-<n>.tmp`.
+fn temporary_path(path: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let name = path.file_name().map_or_else(|| "article".into(), |n| n.to_string_lossy().into_owned());
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.copydesk-{}-{n}.tmp", std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("copydesk-write-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn replaces_the_file_and_leaves_no_temporary_file() {
+        let dir = scratch("ok");
+        let path = dir.join("story.md");
+        fs::write(&path, "Azeri forces").unwrap();
+        replace(&path, "Azeri forces", "Azerbaijani forces").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "Azerbaijani forces");
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "only the article is left");
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let dir = scratch("changed");
+        let path = dir.join("story.md");
+        fs::write(&path, "Azeri forces, edited meanwhile").unwrap();
+        let err = replace(&path, "Azeri forces", "Azerbaijani forces").unwrap_err();
+        assert!(matches!(err, Error::ChangedOnDisk { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "Azeri forces, edited meanwhile");
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("mode");
+        let path = dir.join("story.txt");
+        fs::write(&path, "a").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        replace(&path, "a", "b").unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+}
