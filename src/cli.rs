@@ -218,7 +218,18 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     });
     let out: Box<dyn Write> =
         if fixing_stdin { Box::new(io::stderr().lock()) } else { Box::new(io::stdout().lock()) };
-    let mut reporter = Reporter::new(io::BufWriter::new(out), args.format, color);
+    let rules = set
+        .rules
+        .iter()
+        .map(|r| render::RuleInfo {
+            id: r.id.clone(),
+            description: r.description.clone(),
+            rationale: r.rationale.clone(),
+            link: r.link.clone(),
+            level: r.level,
+        })
+        .collect();
+    let mut reporter = Reporter::new(io::BufWriter::new(out), args.format, color).with_rules(rules);
     let accept = |d: &Diagnostic| {
         d.severity >= min_level
             && d.fix.as_ref().is_some_and(|f| args.unsafe_fixes || f.applicability == Applicability::Safe)

@@ -55,6 +55,14 @@ impl LineIndex {
         let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         Position { line: line + 1, column }
     }
+
+    /// The 1-based line and the 1-based column in bytes of a byte offset, as tools that count
+    /// UTF-8 bytes want it (reviewdog).
+    pub fn byte_position(&self, offset: usize, text_len: usize) -> Position {
+        let offset = offset.max(self.bom).min(text_len);
+        let line = self.line_of(offset);
+        Position { line: line + 1, column: offset - self.starts[line] + 1 }
+    }
 }
 
 #[cfg(test)]
