@@ -19,6 +19,9 @@ pub struct RuleSet {
     pub files: Vec<RuleFile>,
     pub rules: Vec<Rule>,
     pub language: Language,
+    /// Every rule id and pack loaded, before `select` narrowed the rules that run: a
+    /// suppression comment may name any of them.
+    pub loaded: Vec<String>,
 }
 
 impl RuleSet {
@@ -44,12 +47,32 @@ impl RuleSet {
             out.extend(hits.drain(..).filter_map(|hit| diagnostic(rule, hit, &doc, &seg)));
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // A name ran when every rule it covers ran: a suppression of rules that `--select` left
+        // out is not stale. (Without a selection, `loaded` is empty and every rule ran.)
+        let running = |id: &str| self.rules.iter().any(|r| r.id == id);
+        let loaded_ids = || self.loaded.iter().filter(|n| n.contains('.'));
+        let ran = |name: &str| {
+            let covers =
+                |id: &&String| *id == name || id.strip_prefix(name).is_some_and(|r| r.starts_with('.'));
+            self.loaded.is_empty() || loaded_ids().filter(covers).all(|id| running(id))
+        };
+        let known = |name: &str| {
+            self.loaded.iter().any(|n| n == name) || self.rules.iter().any(|r| r.id == name || r.pack == name)
+        };
+        let all_ran = loaded_ids().all(|id| running(id));
+        crate::suppress::apply(text, &mut out, known, ran, all_ran);
         out
     }
 
     /// Keeps the rules named by `select` (all when empty) and not named by `ignore`; a name is a
     /// rule id or a pack. Returns the names that match no rule.
     pub fn select(&mut self, select: &[String], ignore: &[String]) -> Vec<String> {
+        if self.loaded.is_empty() {
+            let names = self.rules.iter().flat_map(|r| [r.id.clone(), r.pack.clone()]);
+            self.loaded = names.collect();
+            self.loaded.sort();
+            self.loaded.dedup();
+        }
         let known = |name: &String| self.rules.iter().any(|r| r.id == *name || r.pack == *name);
         let unknown: Vec<String> = select.iter().chain(ignore).filter(|n| !known(n)).cloned().collect();
         let named = |rule: &Rule, names: &[String]| names.iter().any(|n| *n == rule.id || *n == rule.pack);

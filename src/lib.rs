@@ -23,6 +23,7 @@ pub mod render;
 pub mod rule;
 pub mod segment;
 pub mod source;
+pub mod suppress;
 pub(crate) mod template;
 pub mod toml_file;
 pub(crate) mod walk;

@@ -223,7 +223,7 @@ pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FilePr
             Err(found) => found.into_iter().for_each(report),
         }
     }
-    let set = RuleSet { files, rules, language };
+    let set = RuleSet { files, rules, language, loaded: Vec::new() };
     if verify_examples {
         for rule in set.rules.iter().filter(|r| !set.files[r.file].builtin) {
             for problem in crate::examples::verify(&set, rule) {

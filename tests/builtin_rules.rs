@@ -173,3 +173,47 @@ fn a_dateline_is_read_in_crlf_copy_as_in_lf_copy() {
         );
     }
 }
+
+#[test]
+fn suppression_comments_silence_their_rules_and_report_stale_ones() {
+    let mut set = builtin();
+    let text = "Talks Stall\n\n\
+        <!-- copydesk-disable News.Azeri -- the ministry's own wording -->\n\
+        Azeri forces advanced, the Azeri ministry said.\n\
+        <!-- copydesk-enable News.Azeri -->\n\n\
+        Azeri troops massed in the the capital. <!-- copydesk-disable-line News.RepeatedWord -->\n\n\
+        <!-- copydesk-disable-next-line News -->\n\
+        Talks began on Feburary 3 in the the hall.\n\n\
+        <!-- copydesk-disable-next-line News.Azeri, News.Nope -->\n\
+        Clean copy here.\n\n\
+        <!-- copydesk-disable-next-line News.RepeatedWord -->\n\
+        Nothing to silence here.\n";
+    for format in [Format::Text, Format::Markdown] {
+        let found = set.check(text, format);
+        let got: Vec<(usize, &str)> = found
+            .iter()
+            .map(|d| (text[..d.range.start].matches('\n').count() + 1, d.rule.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(7, "News.Azeri"), (12, "copydesk.Suppression"), (15, "copydesk.Suppression"),],
+            "{format:?}: {found:#?}"
+        );
+        assert!(found[1].message.starts_with("`News.Nope` names no rule"), "{}", found[1].message);
+        assert!(found[2].message.contains("suppresses nothing"), "{}", found[2].message);
+        // The comment itself is no prose: its words draw no findings.
+        assert!(
+            found
+                .iter()
+                .all(|d| !text[d.range.clone()].contains("copydesk-disable")
+                    || d.rule == "copydesk.Suppression")
+        );
+    }
+    // A comment naming a rule that did not run (not selected) is not called stale.
+    set.select(&["News.Azeri".to_owned()], &[]);
+    let found = set.check(text, Format::Text);
+    assert!(
+        found.iter().all(|d| d.rule != "copydesk.Suppression" || d.message.contains("News.Nope")),
+        "{found:#?}"
+    );
+}

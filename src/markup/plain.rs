@@ -1,4 +1,5 @@
-//! Plain-text articles: blocks are runs of lines separated by blank lines.
+//! Plain-text articles: blocks are runs of lines separated by blank lines (or by a line holding
+//! only a suppression comment, `<!-- copydesk-disable … -->`).
 //!
 //! A one-line block with no closing punctuation is a heading when it opens the article or is in
 //! title case, the way wire stories put a headline first and subheads between paragraphs.
@@ -16,7 +17,8 @@ pub(super) fn parse(text: &str) -> Document<'_> {
         let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
         let trimmed = line.trim();
-        if trimmed.is_empty() {
+        // A line holding only a suppression comment is no prose: it separates blocks.
+        if trimmed.is_empty() || crate::suppress::is_directive_line(trimmed) {
             if let Some(start) = block_start.take() {
                 blocks.push(new_block(text, start..block_end, blocks.is_empty()));
             }
@@ -30,9 +32,16 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     if let Some(start) = block_start {
         blocks.push(new_block(text, start..block_end, blocks.is_empty()));
     }
-    // Everything after the byte-order mark is prose, but for the bare URLs `build_prose` finds.
-    let everything = bom..text.len();
-    let prose = build_prose(text, std::slice::from_ref(&everything), &[], &blocks);
+    // Everything after the byte-order mark is prose, but for suppression comments and the bare
+    // URLs `build_prose` finds.
+    let mut prose_ranges = Vec::new();
+    let mut at = bom;
+    for comment in crate::suppress::comments(text) {
+        prose_ranges.push(at..comment.start.max(at));
+        at = comment.end;
+    }
+    prose_ranges.push(at..text.len());
+    let prose = build_prose(text, &prose_ranges, &[], &blocks);
     Document { text, prose, blocks }
 }
 
