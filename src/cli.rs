@@ -4,11 +4,12 @@
 //! rule-file or I/O error). A closed stdout (`copydesk check … | head`) ends the run quietly.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Config, Level};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::engine::RuleSet;
 use crate::error::Error;
@@ -17,7 +18,7 @@ use crate::fix;
 use crate::pack::{self, FileProblem};
 use crate::render::{self, OutputFormat, Reporter};
 use crate::source::Source;
-use crate::toml_file;
+use crate::toml_file::{self, Problem};
 use crate::walk::{self, Article, Input};
 use crate::write;
 
@@ -41,6 +42,15 @@ enum Command {
         #[command(flatten)]
         source: RuleSourceArgs,
     },
+    /// Write a commented starter `copydesk.toml` in the current directory.
+    Init,
+    /// Print the configuration that applies to a path, and which file set each part of it.
+    Config {
+        /// The article or directory (the current directory when none is given).
+        path: Option<PathBuf>,
+        #[command(flatten)]
+        source: RuleSourceArgs,
+    },
     /// Run the examples of the rules in a directory (the built-in rules when none is given).
     TestRules {
         /// A rules directory (`<Pack>/<Rule>.toml`) or one pack directory.
@@ -58,6 +68,13 @@ struct RuleSourceArgs {
     /// Do not load the built-in rules.
     #[arg(long)]
     no_default_rules: bool,
+    /// Use this configuration file for every article, instead of the `copydesk.toml` found
+    /// from each article's directory upward.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    no_config: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 }
@@ -130,6 +147,8 @@ pub fn run() -> ExitCode {
         Command::Rules(source) => list_rules(&source),
         Command::Explain { rule, source } => explain(&rule, &source),
         Command::TestRules { dir, color } => test_rules(dir, color),
+        Command::Init => init(),
+        Command::Config { path, source } => show_config(path.as_deref(), &source),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -145,17 +164,107 @@ fn report_error(err: &Error) {
     let _ = writeln!(io::stderr().lock(), "error: {err}");
 }
 
-/// Loads the built-in rules (unless switched off) and the given directories. Problems in rule
-/// files are rendered to stderr and end the command (exit code 2) with a count of them.
+/// Loads the rules for the commands that look at one rule set (`rules`, `explain`): the
+/// configuration of the current directory applies.
 fn load_rules(source: &RuleSourceArgs) -> Result<RuleSet, Error> {
-    let files = read_rule_dirs(pack::builtin(!source.no_default_rules), &source.rules)?;
-    let (set, problems) = pack::load(files, true);
-    if problems.is_empty() {
-        return Ok(set);
+    let config = config_path(source, Path::new("."));
+    Ok(load_profile(source, config.as_deref())?.set)
+}
+
+/// The configuration file that applies to a path: `--config`, none with `--no-config`, or the
+/// nearest `copydesk.toml` above it.
+fn config_path(source: &RuleSourceArgs, path: &Path) -> Option<PathBuf> {
+    if source.no_config {
+        return None;
     }
-    show_problems(&set, &problems, source.color)?;
-    let files: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
-    Err(Error::RuleFiles { problems: problems.len(), files: files.len() })
+    source.config.clone().or_else(|| config::find_for(path))
+}
+
+/// A configuration and the rules it runs.
+struct Profile {
+    config: Option<Config>,
+    set: RuleSet,
+}
+
+/// Reads a configuration (when there is one) and loads the rules it asks for: built-in rules
+/// unless switched off, the command line's and the configuration's rule directories, with its
+/// house style; then its selection and levels. Every mistake in the configuration or a rule file
+/// is rendered to stderr and ends the command (exit 2).
+fn load_profile(source: &RuleSourceArgs, config_path: Option<&Path>) -> Result<Profile, Error> {
+    let config = match config_path {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::Read { path: path.to_owned(), source: e })?;
+            let (config, problems) = config::parse(path, text.clone());
+            match config {
+                Some(config) => Some((config, problems)),
+                None => return Err(config_problems(path, &text, problems, source.color)),
+            }
+        }
+    };
+    // Problems that need the rules loaded are reported with the file's others, all at once.
+    let (config, mut config_problems_found) = match config {
+        Some((config, problems)) => (Some(config), problems),
+        None => (None, Vec::new()),
+    };
+    let builtin = !source.no_default_rules && config.as_ref().is_none_or(|c| c.builtin);
+    let mut dirs = source.rules.clone();
+    dirs.extend(config.iter().flat_map(|c| c.rules.iter().cloned()));
+    let files = read_rule_dirs(pack::builtin(builtin), &dirs)?;
+    let house = config.as_ref().map(|c| c.style.clone()).unwrap_or_default();
+    let (mut set, problems) = pack::load_with(files, true, house);
+    if !problems.is_empty() {
+        show_problems(&set, &problems, source.color)?;
+        let files: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
+        return Err(Error::RuleFiles { problems: problems.len(), files: files.len() });
+    }
+    if let Some(config) = &config {
+        config_problems_found.extend(config.check_against(&set, &walk::all_files(&config.dir)));
+        if !config_problems_found.is_empty() {
+            config_problems_found.sort_by_key(|p| (p.span.start, p.span.end));
+            return Err(config_problems(&config.path, &config.text, config_problems_found, source.color));
+        }
+        set.select(&config.select, &config.ignore);
+        apply_levels(&mut set.rules, &config.levels);
+    }
+    Ok(Profile { config, set })
+}
+
+/// Sets the configured levels: a pack's first, then a rule's own, which wins.
+fn apply_levels(rules: &mut Vec<crate::rule::Rule>, levels: &[(String, Level)]) {
+    let by_pack = levels.iter().filter(|(name, _)| !name.contains('.'));
+    let by_rule = levels.iter().filter(|(name, _)| name.contains('.'));
+    let mut off = Vec::new();
+    for (name, level) in by_pack.chain(by_rule) {
+        for rule in rules.iter_mut().filter(|r| r.id == *name || r.pack == *name) {
+            match level {
+                Level::Off => off.push(rule.id.clone()),
+                Level::On(severity) => {
+                    off.retain(|id| *id != rule.id);
+                    rule.level = *severity;
+                }
+            }
+        }
+    }
+    rules.retain(|r| !off.contains(&r.id));
+}
+
+/// Renders problems in a configuration file against it and returns the error that ends the run.
+fn config_problems(path: &Path, text: &str, problems: Vec<Problem>, color: ColorChoice) -> Error {
+    let file = pack::RuleFile {
+        path: path.display().to_string(),
+        pack: String::new(),
+        name: "copydesk".into(),
+        text: text.to_owned(),
+        builtin: false,
+    };
+    let count = problems.len();
+    let problems: Vec<FileProblem> =
+        problems.into_iter().map(|problem| FileProblem { file: 0, problem }).collect();
+    let color = color.enabled(io::stderr().is_terminal());
+    let _ = render::write_problems(&mut io::stderr().lock(), &[file], &problems, color);
+    Error::ConfigFile { path: path.to_owned(), problems: count }
 }
 
 /// Adds the rule files of each directory to `files`; every unreadable directory or file is
@@ -188,22 +297,47 @@ fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) ->
 }
 
 fn check(args: CheckArgs) -> Result<u8, Error> {
-    let mut set = load_rules(&args.source)?;
-    let all_ids: Vec<String> = set.rules.iter().map(|r| r.id.clone()).collect();
-    // `--select 'News.A, News.B'`: names around the commas may carry spaces.
-    let names = |list: &[String]| -> Vec<String> {
-        list.iter().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect()
-    };
-    let unknown = set.select(&names(&args.select), &names(&args.ignore));
-    if let Some(name) = unknown.first() {
-        let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
-        let hint = did_you_mean(name, &ids);
-        return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
-    }
     let (inputs, errors) = walk::expand(&args.paths);
     let mut had_error = !errors.is_empty();
     for err in &errors {
         report_error(err);
+    }
+    // `--select 'News.A, News.B'`: names around the commas may carry spaces.
+    let names = |list: &[String]| -> Vec<String> {
+        list.iter().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect()
+    };
+    let (select, ignore) = (names(&args.select), names(&args.ignore));
+    // Each article's configuration, and the rules of each configuration, loaded before anything
+    // is checked, so that a mistake in any of them stops the run first.
+    let stdin_path = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut config_paths: Vec<Option<PathBuf>> = Vec::new();
+    let mut assigned: Vec<usize> = Vec::new();
+    for input in &inputs {
+        let path = match input {
+            Input::Stdin => stdin_path.as_path(),
+            Input::File(path) => path.as_path(),
+        };
+        let config = config_path(&args.source, path);
+        let index = config_paths.iter().position(|c| *c == config).unwrap_or_else(|| {
+            config_paths.push(config);
+            config_paths.len() - 1
+        });
+        assigned.push(index);
+    }
+    if config_paths.is_empty() {
+        config_paths.push(config_path(&args.source, Path::new(".")));
+    }
+    let mut profiles = Vec::new();
+    for path in &config_paths {
+        let mut profile = load_profile(&args.source, path.as_deref())?;
+        let all_ids: Vec<String> = profile.set.rules.iter().map(|r| r.id.clone()).collect();
+        let unknown = profile.set.select(&select, &ignore);
+        if let Some(name) = unknown.first() {
+            let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
+            let hint = did_you_mean(name, &ids);
+            return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
+        }
+        profiles.push(profile);
     }
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err(Error::Usage("--unsafe-fixes goes with --fix or --diff".into()));
@@ -218,17 +352,20 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     });
     let out: Box<dyn Write> =
         if fixing_stdin { Box::new(io::stderr().lock()) } else { Box::new(io::stdout().lock()) };
-    let rules = set
-        .rules
-        .iter()
-        .map(|r| render::RuleInfo {
-            id: r.id.clone(),
-            description: r.description.clone(),
-            rationale: r.rationale.clone(),
-            link: r.link.clone(),
-            level: r.level,
-        })
-        .collect();
+    // The formats that describe rules list every rule any configuration runs.
+    let mut rules: Vec<render::RuleInfo> = Vec::new();
+    for rule in profiles.iter().flat_map(|p| &p.set.rules) {
+        if rules.iter().any(|r| r.id == rule.id) {
+            continue;
+        }
+        rules.push(render::RuleInfo {
+            id: rule.id.clone(),
+            description: rule.description.clone(),
+            rationale: rule.rationale.clone(),
+            link: rule.link.clone(),
+            level: rule.level,
+        });
+    }
     let mut reporter = Reporter::new(io::BufWriter::new(out), args.format, color).with_rules(rules);
     let accept = |d: &Diagnostic| {
         d.severity >= min_level
@@ -239,7 +376,14 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     if !args.diff {
         reporter.begin().map_err(Error::Output)?;
     }
-    for input in &inputs {
+    for (input, &profile) in inputs.iter().zip(&assigned) {
+        let Profile { config, set } = &profiles[profile];
+        // A configuration's include and exclude say which files a directory walk checks.
+        if let (Input::File(path), Some(config)) = (input, config) {
+            if !walk::is_named(&args.paths, path) && !config.walks_into(path) {
+                continue;
+            }
+        }
         let article = match input {
             Input::Stdin => walk::read_stdin(args.stdin_filename.as_deref()),
             Input::File(path) => walk::read_file(path),
@@ -261,7 +405,10 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
             }
         };
         if args.fix || args.diff {
-            let fixed = fix::until_stable(&set, &source.text, source.format, accept);
+            let overrides = |d: &Diagnostic| override_diagnostic(config.as_ref(), &source.path, d.clone());
+            let fixed = fix::until_stable(set, &source.text, source.format, |d| {
+                overrides(d).is_some_and(|d| accept(&d))
+            });
             if args.diff {
                 failed |= fixed.text != source.text;
                 print_diff(&source, &fixed.text)?;
@@ -285,7 +432,11 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
                 }
             }
         }
-        let mut diagnostics = set.check(&source.text, source.format);
+        let mut diagnostics: Vec<Diagnostic> = set
+            .check(&source.text, source.format)
+            .into_iter()
+            .filter_map(|d| override_diagnostic(config.as_ref(), &source.path, d))
+            .collect();
         diagnostics.retain(|d| d.severity >= min_level);
         failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
         reporter.file(&source, &diagnostics).map_err(Error::Output)?;
@@ -305,6 +456,34 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     Ok(if had_error { 2 } else { u8::from(failed) })
 }
 
+/// A finding as the configuration's overrides for its file leave it: dropped when an override
+/// ignores its rule, leaves it out of its selection or turns it off; at the override's level.
+fn override_diagnostic(config: Option<&Config>, path: &Path, mut d: Diagnostic) -> Option<Diagnostic> {
+    let Some(config) = config else { return Some(d) };
+    let names = |name: &String| {
+        *name == d.rule || d.rule.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with('.'))
+    };
+    for o in config.overrides_for(path) {
+        if o.ignore.iter().any(names) || (!o.select.is_empty() && !o.select.iter().any(names)) {
+            return None;
+        }
+        let levels = o
+            .levels
+            .iter()
+            .filter(|(n, _)| !n.contains('.'))
+            .chain(o.levels.iter().filter(|(n, _)| n.contains('.')));
+        for (name, level) in levels {
+            if names(name) {
+                match level {
+                    Level::Off => return None,
+                    Level::On(severity) => d.severity = *severity,
+                }
+            }
+        }
+    }
+    Some(d)
+}
+
 /// Prints the change fixing would make to an article as a unified diff (nothing when none).
 fn print_diff(source: &Source, fixed: &str) -> Result<(), Error> {
     if fixed == source.text {
@@ -314,6 +493,113 @@ fn print_diff(source: &Source, fixed: &str) -> Result<(), Error> {
     let diff = similar::TextDiff::from_lines(source.text.as_str(), fixed);
     let mut out = io::stdout().lock();
     write!(out, "{}", diff.unified_diff().context_radius(3).header(&path, &path)).map_err(Error::Output)
+}
+
+/// Writes the starter configuration, never over an existing file.
+fn init() -> Result<u8, Error> {
+    let path = PathBuf::from(config::FILE_NAMES[0]);
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path);
+    let mut file = match file {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => return Err(Error::Exists { path }),
+        Err(source) => return Err(Error::Write { path, source }),
+    };
+    file.write_all(config::STARTER.as_bytes())
+        .map_err(|source| Error::Write { path: path.clone(), source })?;
+    let _ = writeln!(
+        io::stderr().lock(),
+        "wrote {}: every setting is commented; see the README's Configuration",
+        path.display()
+    );
+    Ok(0)
+}
+
+/// Prints the configuration that applies to a path, each part with where it was set.
+fn show_config(path: Option<&Path>, source: &RuleSourceArgs) -> Result<u8, Error> {
+    let path = path.unwrap_or(Path::new("."));
+    let config_file = config_path(source, path);
+    let profile = load_profile(source, config_file.as_deref())?;
+    let mut out = String::new();
+    let from = |what: &str| format!("  ({what})");
+    let file_name = config_file.as_ref().map_or_else(|| "default".to_owned(), |p| p.display().to_string());
+    match &config_file {
+        Some(file) => out.push_str(&format!("configuration: {}\n", file.display())),
+        None => out.push_str("configuration: none (built-in defaults)\n"),
+    }
+    let cli = "command line";
+    let builtin_from = if source.no_default_rules {
+        cli
+    } else if config_file.is_some() {
+        &file_name
+    } else {
+        "default"
+    };
+    let builtin = !source.no_default_rules && profile.config.as_ref().is_none_or(|c| c.builtin);
+    out.push_str(&format!("builtin: {builtin}{}\n", from(builtin_from)));
+    let mut dirs: Vec<String> =
+        source.rules.iter().map(|d| format!("{}{}", d.display(), from(cli))).collect();
+    if let Some(c) = &profile.config {
+        dirs.extend(c.rules.iter().map(|d| format!("{}{}", d.display(), from(&file_name))));
+    }
+    out.push_str(&format!("rules: {}\n", if dirs.is_empty() { "none".to_owned() } else { dirs.join(", ") }));
+    if let Some(c) = &profile.config {
+        let list = |items: &[String]| if items.is_empty() { "all".to_owned() } else { items.join(", ") };
+        out.push_str(&format!("select: {}{}\n", list(&c.select), from(&file_name)));
+        out.push_str(&format!(
+            "ignore: {}{}\n",
+            if c.ignore.is_empty() { "none".into() } else { c.ignore.join(", ") },
+            from(&file_name)
+        ));
+        for (name, level) in &c.levels {
+            let level = match level {
+                Level::Off => "off".to_owned(),
+                Level::On(s) => s.to_string(),
+            };
+            out.push_str(&format!("level: {name} = {level}{}\n", from(&file_name)));
+        }
+        let house = &c.style;
+        out.push_str(&format!(
+            "style.date: {}{}\n",
+            house.date.map_or("the rule file's (AP)", |d| d.name()),
+            from(&file_name)
+        ));
+        for (key, list) in [
+            ("prefer", &house.prefer),
+            ("accept", &house.accept),
+            ("extend-abbreviations", &house.extend_abbreviations),
+        ] {
+            if !list.is_empty() {
+                out.push_str(&format!("style.{key}: {}{}\n", list.join(", "), from(&file_name)));
+            }
+        }
+        for (i, o) in c.overrides.iter().enumerate() {
+            if path.is_file() && !c.overrides_for(path).any(|x| std::ptr::eq(x, o)) {
+                continue;
+            }
+            let files: Vec<&str> = o.files.iter().map(glob::Pattern::as_str).collect();
+            out.push_str(&format!("override {} for {}{}:", i + 1, files.join(", "), from(&file_name)));
+            if !o.select.is_empty() {
+                out.push_str(&format!(" select {}", o.select.join(", ")));
+            }
+            if !o.ignore.is_empty() {
+                out.push_str(&format!(" ignore {}", o.ignore.join(", ")));
+            }
+            for (name, level) in &o.levels {
+                let level = match level {
+                    Level::Off => "off".to_owned(),
+                    Level::On(s) => s.to_string(),
+                };
+                out.push_str(&format!(" {name} = {level}"));
+            }
+            out.push('\n');
+        }
+        if path.is_file() && !c.walks_into(path) {
+            out.push_str("walk: a directory walk skips this file (include/exclude)\n");
+        }
+    }
+    out.push_str(&format!("rules that run: {}\n", profile.set.rules.len()));
+    io::stdout().lock().write_all(out.as_bytes()).map_err(Error::Output)?;
+    Ok(0)
 }
 
 fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {

@@ -47,6 +47,11 @@ impl RuleSet {
             out.extend(hits.drain(..).filter_map(|hit| diagnostic(rule, hit, &doc, &seg)));
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Text the newsroom accepts (`[style] accept`) is never flagged.
+        if let Some(accepted) = &self.language.accepted {
+            let places: Vec<std::ops::Range<usize>> = accepted.find_iter(text).map(|m| m.range()).collect();
+            out.retain(|d| !places.iter().any(|p| p.start <= d.range.start && d.range.end <= p.end));
+        }
         // A name ran when every rule it covers ran: a suppression of rules that `--select` left
         // out is not stale. (Without a selection, `loaded` is empty and every rule ran.)
         let running = |id: &str| self.rules.iter().any(|r| r.id == id);

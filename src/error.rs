@@ -45,6 +45,12 @@ pub enum Error {
     #[error("{}: not a regular file", path.display())]
     NotAFile { path: PathBuf },
 
+    #[error("{problems} problem{} in {}; nothing was checked", plural(*problems), path.display())]
+    ConfigFile { path: PathBuf, problems: usize },
+
+    #[error("{}: already exists; not overwritten", path.display())]
+    Exists { path: PathBuf },
+
     #[error("{problems} problem{} in {files} rule file{}; no rules were loaded", plural(*problems), plural(*files))]
     RuleFiles { problems: usize, files: usize },
 

@@ -8,6 +8,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;

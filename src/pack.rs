@@ -153,6 +153,10 @@ struct CalendarSpec {
 pub struct Language {
     pub segmenter: Segmenter,
     pub calendar: Calendar,
+    /// The newsroom's house style from `copydesk.toml`, which some kinds read.
+    pub house: crate::config::HouseStyle,
+    /// The house style's accepted text, as one case-insensitive whole-word pattern.
+    pub accepted: Option<regex::Regex>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +185,15 @@ struct Lists {
 /// first, so every rule compiles against the language of all packs. Examples are verified for
 /// the files that are not built in (built-in examples are verified by the test suite).
 pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FileProblem>) {
+    load_with(files, verify_examples, crate::config::HouseStyle::default())
+}
+
+/// [`load`], with a newsroom's house style (from `copydesk.toml`) that the rules compile with.
+pub fn load_with(
+    files: Vec<RuleFile>,
+    verify_examples: bool,
+    house: crate::config::HouseStyle,
+) -> (RuleSet, Vec<FileProblem>) {
     let mut problems = Vec::new();
     let mut lists = Lists::default();
     let mut calendar = Calendar::default();
@@ -196,12 +209,20 @@ pub fn load(files: Vec<RuleFile>, verify_examples: bool) -> (RuleSet, Vec<FilePr
             apply_calendar(&mut calendar, spec.into_inner(), &mut report);
         }
     }
+    lists.abbreviations.extend(house.extend_abbreviations.iter().cloned());
     let segmenter = Segmenter::new(
         lists.abbreviations.iter().map(String::as_str),
         lists.final_abbreviations.iter().map(String::as_str),
         lists.openers.iter().map(String::as_str),
     );
-    let language = Language { segmenter, calendar };
+    let accepted = (!house.accept.is_empty()).then(|| {
+        let terms: Vec<String> = house.accept.iter().map(|t| regex::escape(t).replace(' ', r"\s+")).collect();
+        regex::RegexBuilder::new(&format!(r"\b(?:{})\b", terms.join("|")))
+            .case_insensitive(true)
+            .build()
+            .expect("escaped terms")
+    });
+    let language = Language { segmenter, calendar, house, accepted };
     let mut rules = Vec::new();
     for (index, file) in files.iter().enumerate().filter(|(_, f)| !f.is_pack_file()) {
         let mut report = |problem: Problem| problems.push(FileProblem { file: index, problem });

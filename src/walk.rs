@@ -58,6 +58,28 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
     (inputs, errors)
 }
 
+/// Whether a path was named on the command line, directly or by a glob, rather than found by
+/// walking a directory (a configuration's `include` and `exclude` apply only to the latter).
+pub fn is_named(args: &[String], path: &Path) -> bool {
+    args.iter().any(|arg| {
+        let named = Path::new(arg);
+        clean(named.to_owned()) == path
+            || (!named.is_dir() && glob::Pattern::new(arg).is_ok_and(|p| p.matches_path(path)))
+    })
+}
+
+/// Every file under a directory, honouring `.gitignore` (for checking that a configuration's
+/// globs match something).
+pub fn all_files(dir: &Path) -> Vec<PathBuf> {
+    ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .collect()
+}
+
 fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     let walker = ignore::WalkBuilder::new(dir).require_git(false).build();
     for entry in walker {

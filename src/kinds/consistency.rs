@@ -105,8 +105,11 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
             );
             ok = false;
         }
+        // The newsroom's preferred forms (`copydesk.toml`, `[style] prefer`) come first.
+        let house = forms.iter().position(|f| cx.language.house.prefer.iter().any(|p| p == f.get_ref()));
         let prefer = match &group.get_ref().prefer {
-            None => None,
+            None => house,
+            Some(_) if house.is_some() => house,
             Some(prefer) => {
                 let index = forms.iter().position(|f| f.get_ref() == prefer.get_ref());
                 if index.is_none() {

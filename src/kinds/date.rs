@@ -47,6 +47,7 @@ use toml::Spanned;
 
 use super::{Context, Hit, match_case};
 use crate::calendar::{self, Calendar};
+use crate::config::DateStyle;
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
@@ -165,7 +166,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
     if check != Check::MonthSpelling {
         misplaced(cx, spec.max_distance.as_ref().map(Spanned::span), "max-distance", "`month-spelling`");
     }
-    let style = Style {
+    let mut style = Style {
         with_day: spec.with_day.as_ref().and_then(|list| with_day(cx, list, &calendar)),
         ordinals: spec.ordinals.as_ref().is_some_and(|o| *o.get_ref()),
         order: match spec.order.as_ref().map(|o| (o.get_ref().as_str(), o.span())) {
@@ -182,6 +183,22 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
             }
         },
     };
+    // A newsroom's `copydesk.toml` names its date style, which the style check follows over
+    // the rule file's forms.
+    if let (Check::Style, Some(house)) = (check, cx.language.house.date) {
+        let full = calendar.months.clone();
+        let ap = [
+            "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
+        ];
+        let (forms, order) = match house {
+            DateStyle::Ap if calendar.months.first().is_some_and(|m| m == "January") => {
+                (ap.map(String::from).to_vec(), Order::MonthDay)
+            }
+            DateStyle::Ap | DateStyle::Reuters => (full, Order::MonthDay),
+            DateStyle::Guardian => (full, Order::DayMonth),
+        };
+        style = Style { with_day: Some(forms), ordinals: false, order: Some(order) };
+    }
     let not_before = Patterns::compile_optional(cx, &spec.not_before, Mode::Words, false);
     let dateline = Patterns::compile_optional(cx, &spec.dateline, Mode::Raw, false);
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);

@@ -1,0 +1,174 @@
+//! `copydesk.toml` as a newsroom uses it: found from each article upward, its selection, levels,
+//! overrides, walks and house style, its mistakes reported with carets, `init` and `config`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("config").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs");
+        fs::write(&path, text).expect("write");
+    }
+    fs::create_dir_all(&dir).expect("create dir");
+    dir
+}
+
+fn copydesk(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8")
+}
+
+/// The rule ids found, by file, in short output.
+fn found(o: &Output) -> Vec<String> {
+    text(&o.stdout)
+        .lines()
+        .map(|l| {
+            let (path, rest) = l.split_once(':').expect("path:");
+            let rule = rest.split('[').nth(1).and_then(|r| r.split(']').next()).expect("[rule]");
+            format!("{path} {rule}")
+        })
+        .collect()
+}
+
+#[test]
+fn selection_levels_overrides_and_walks_apply_per_file() {
+    let dir = scratch(
+        "apply",
+        &[
+            (
+                "copydesk.toml",
+                "ignore = [\"News.LongSentence\"]\nexclude = [\"drafts/archive/**\"]\n\n[levels]\n\"News.DateStyle\" = \"warning\"\n\"News.Wordiness\" = \"off\"\n\n[[overrides]]\nfiles = [\"drafts/opinion/**\"]\nignore = [\"News.Azeri\"]\nlevels = { \"News.RepeatedWord\" = \"error\" }\n",
+            ),
+            ("drafts/news.txt", "Azeri forces moved on Sept. 27 in order to win.\n"),
+            ("drafts/opinion/column.txt", "Azeri forces moved in the the night.\n"),
+            ("drafts/archive/old.txt", "Azeri forces moved.\n"),
+        ],
+    );
+    let o = copydesk(&dir, &["check", "--format", "short", "drafts"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert_eq!(
+        found(&o),
+        ["drafts/news.txt News.Azeri", "drafts/opinion/column.txt News.RepeatedWord",],
+        "{}",
+        text(&o.stdout)
+    );
+    let out = text(&o.stdout);
+    assert!(out.contains("error[News.RepeatedWord]"), "the override's level: {out}");
+    // A file named on the command line is checked even when a walk would skip it.
+    let o = copydesk(&dir, &["check", "--format", "short", "drafts/archive/old.txt"]);
+    assert_eq!(found(&o), ["drafts/archive/old.txt News.Azeri"]);
+    // --no-config runs the defaults.
+    let o = copydesk(&dir, &["check", "--format", "short", "--no-config", "drafts/news.txt"]);
+    assert!(found(&o).contains(&"drafts/news.txt News.Wordiness".to_owned()), "{}", text(&o.stdout));
+}
+
+#[test]
+fn the_nearest_configuration_above_each_file_applies() {
+    let dir = scratch(
+        "nearest",
+        &[
+            ("copydesk.toml", "ignore = [\"News.Azeri\"]\n"),
+            ("desk/.copydesk.toml", "select = [\"News.Azeri\"]\n"),
+            ("a.txt", "Azeri forces moved in the the night.\n"),
+            ("desk/b.txt", "Azeri forces moved in the the night.\n"),
+        ],
+    );
+    let o = copydesk(&dir, &["check", "--format", "short", "a.txt", "desk/b.txt"]);
+    assert_eq!(found(&o), ["a.txt News.RepeatedWord", "desk/b.txt News.Azeri"], "{}", text(&o.stderr));
+}
+
+#[test]
+fn house_style_sets_dates_preferred_forms_accepted_text_and_abbreviations() {
+    let dir = scratch(
+        "style",
+        &[
+            (
+                "copydesk.toml",
+                "[style]\ndate = \"reuters\"\nprefer = [\"defense\"]\naccept = [\"Azeri oil\"]\nextend-abbreviations = [\"Pte.\"]\n",
+            ),
+            (
+                "story.txt",
+                "Talks began on Sept. 27 as Azeri oil flowed. The defence minister spoke. The defense budget rose. Pte. Jones arrived on Oct. 3.\n",
+            ),
+        ],
+    );
+    let o = copydesk(&dir, &["check", "--format", "json", "story.txt"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let found: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (d["rule"].as_str().unwrap_or("").to_owned(), d["message"].as_str().unwrap_or("").to_owned())
+        })
+        .collect();
+    let rules: Vec<&str> = found.iter().map(|(r, _)| r.as_str()).collect();
+    assert!(!rules.contains(&"News.Azeri"), "accepted text is not flagged: {found:?}");
+    let dates: Vec<&str> =
+        found.iter().filter(|(r, _)| r == "News.DateStyle").map(|(_, m)| m.as_str()).collect();
+    assert_eq!(dates, ["house style writes `September 27`", "house style writes `October 3`"]);
+    let mixed: Vec<&str> =
+        found.iter().filter(|(r, _)| r == "News.MixedSpelling").map(|(_, m)| m.as_str()).collect();
+    assert_eq!(mixed.len(), 1, "{found:?}");
+    assert!(mixed[0].contains("defense"), "the preferred form wins: {}", mixed[0]);
+    assert!(!rules.contains(&"News.LongSentence"));
+}
+
+#[test]
+fn mistakes_in_the_configuration_are_reported_together_with_carets_and_nothing_is_checked() {
+    let dir = scratch(
+        "mistakes",
+        &[
+            (
+                "copydesk.toml",
+                "builtn = true\nignore = [\"News.LongSentense\"]\nexclude = [\"nothing/**\"]\n[levels]\n\"News.DateStyle\" = \"loud\"\n",
+            ),
+            ("story.txt", "Azeri forces moved.\n"),
+        ],
+    );
+    let o = copydesk(&dir, &["check", "story.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "nothing was checked");
+    let err = text(&o.stderr);
+    for expected in [
+        "error: unknown key `builtn`",
+        "┌─ copydesk.toml:1:1",
+        "error: no rule or pack is named `News.LongSentense`",
+        "help: did you mean `News.LongSentence`?",
+        "error: `nothing/**` matches no file under",
+        "error: unknown level `loud`",
+        "error: 4 problems in",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+}
+
+#[test]
+fn init_writes_a_starter_once_and_config_shows_what_applies() {
+    let dir = scratch("init", &[("story.txt", "Azeri forces moved.\n")]);
+    let o = copydesk(&dir, &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let starter = fs::read_to_string(dir.join("copydesk.toml")).expect("written");
+    assert!(starter.contains("# date = \"ap\""));
+    fs::write(dir.join("copydesk.toml"), "ignore = [\"News.Azeri\"]\n").expect("edit");
+    let o = copydesk(&dir, &["init"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("copydesk.toml: already exists; not overwritten"));
+    assert_eq!(fs::read_to_string(dir.join("copydesk.toml")).expect("kept"), "ignore = [\"News.Azeri\"]\n");
+    let o = copydesk(&dir, &["config", "story.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("copydesk.toml"), "{out}");
+    assert!(out.contains("ignore: News.Azeri"), "{out}");
+}
