@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::baseline;
+use crate::changed;
 use crate::config::{self, Config, Level};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::engine::RuleSet;
@@ -114,6 +116,16 @@ struct CheckArgs {
     /// Print the fixes as a unified diff and write nothing.
     #[arg(long, conflicts_with = "fix")]
     diff: bool,
+    /// Report only findings on lines that changed since this git revision (the working tree
+    /// against REV); files git does not track count as new.
+    #[arg(long, value_name = "REV")]
+    diff_base: Option<String>,
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -342,6 +354,26 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err(Error::Usage("--unsafe-fixes goes with --fix or --diff".into()));
     }
+    let changes = match &args.diff_base {
+        Some(rev) => Some(changed::Changes::since(rev, Path::new("."))?),
+        None => None,
+    };
+    let mut baseline = match &args.baseline {
+        Some(path) => Some(baseline::Baseline::read(path)?),
+        None => None,
+    };
+    let mut recorded: Vec<baseline::Entry> = Vec::new();
+    // With --diff-base, a finding counts only when its lines hold a change.
+    let on_changed_lines = |source: &Source, d: &Diagnostic| {
+        let Some(changes) = &changes else { return true };
+        if source.path.as_os_str() == "<stdin>" || !changes.covers(&source.path) {
+            return true;
+        }
+        let last_byte = d.range.end.saturating_sub(1).max(d.range.start);
+        let first = source.lines.position(&source.text, d.range.start).line;
+        let last = source.lines.position(&source.text, last_byte).line;
+        changes.touches(&source.path, first, last)
+    };
     let (min_level, fail_level) = (args.level, args.fail_level);
     // With --fix on stdin, stdout carries the fixed text, so the findings go to stderr.
     let fixing_stdin = args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin));
@@ -407,7 +439,7 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         if args.fix || args.diff {
             let overrides = |d: &Diagnostic| override_diagnostic(config.as_ref(), &source.path, d.clone());
             let fixed = fix::until_stable(set, &source.text, source.format, |d| {
-                overrides(d).is_some_and(|d| accept(&d))
+                overrides(d).is_some_and(|d| accept(&d)) && on_changed_lines(&source, d)
             });
             if args.diff {
                 failed |= fixed.text != source.text;
@@ -437,7 +469,13 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
             .into_iter()
             .filter_map(|d| override_diagnostic(config.as_ref(), &source.path, d))
             .collect();
-        diagnostics.retain(|d| d.severity >= min_level);
+        diagnostics.retain(|d| d.severity >= min_level && on_changed_lines(&source, d));
+        if let Some(baseline) = &mut baseline {
+            baseline.filter(&source, &mut diagnostics);
+        }
+        if args.write_baseline.is_some() {
+            recorded.extend(diagnostics.iter().map(|d| baseline::entry(&source, d)));
+        }
         failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
         reporter.file(&source, &diagnostics).map_err(Error::Output)?;
     }
@@ -452,6 +490,13 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
             plural(fixes),
             plural(fixed_files)
         );
+    }
+    if let Some(path) = &args.write_baseline {
+        let count = recorded.len();
+        write::create(path, &baseline::render(recorded))?;
+        let plural = if count == 1 { "" } else { "s" };
+        let _ = writeln!(io::stderr().lock(), "Recorded {count} finding{plural} in {}.", path.display());
+        failed = false;
     }
     Ok(if had_error { 2 } else { u8::from(failed) })
 }

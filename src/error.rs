@@ -48,6 +48,12 @@ pub enum Error {
     #[error("{problems} problem{} in {}; nothing was checked", plural(*problems), path.display())]
     ConfigFile { path: PathBuf, problems: usize },
 
+    #[error("{message}")]
+    Git { message: String },
+
+    #[error("{}: {message}", path.display())]
+    Baseline { path: PathBuf, message: String },
+
     #[error("{}: already exists; not overwritten", path.display())]
     Exists { path: PathBuf },
 

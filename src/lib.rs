@@ -6,7 +6,9 @@
 //! Rules are TOML files (`rule`, `pack`), compiled once; mistakes in them are problems with spans
 //! (`toml_file`). The core (`markup`, `segment`, `kinds`, `engine`) does no I/O.
 
+pub mod baseline;
 pub mod calendar;
+pub(crate) mod changed;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

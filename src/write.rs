@@ -17,24 +17,43 @@ use crate::error::Error;
 pub fn replace(path: &Path, checked: &str, fixed: &str) -> Result<(), Error> {
     let failed = |source| Error::Write { path: path.to_owned(), source };
     let metadata = fs::metadata(path).map_err(failed)?;
+    swap_in(path, fixed, Some(metadata.permissions()), || {
+        let now = fs::read(path).map_err(failed)?;
+        if now == checked.as_bytes() { Ok(()) } else { Err(Error::ChangedOnDisk { path: path.to_owned() }) }
+    })
+}
+
+/// Writes `text` to `path` atomically, whether or not it exists (a baseline, a report).
+pub fn create(path: &Path, text: &str) -> Result<(), Error> {
+    let permissions = fs::metadata(path).ok().map(|m| m.permissions());
+    swap_in(path, text, permissions, || Ok(()))
+}
+
+/// Writes a temporary file beside `path`, runs `ready` (which may refuse), and renames it over
+/// `path`; the temporary file never survives a failure.
+fn swap_in(
+    path: &Path,
+    text: &str,
+    permissions: Option<fs::Permissions>,
+    ready: impl FnOnce() -> Result<(), Error>,
+) -> Result<(), Error> {
+    let failed = |source| Error::Write { path: path.to_owned(), source };
     let temp = temporary_path(path);
     let written = (|| {
         let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-        file.write_all(fixed.as_bytes())?;
-        file.set_permissions(metadata.permissions())?;
+        file.write_all(text.as_bytes())?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
         file.sync_all()
     })();
     if let Err(source) = written {
         let _ = fs::remove_file(&temp);
         return Err(failed(source));
     }
-    let now = fs::read(path).map_err(|source| {
+    if let Err(err) = ready() {
         let _ = fs::remove_file(&temp);
-        failed(source)
-    })?;
-    if now != checked.as_bytes() {
-        let _ = fs::remove_file(&temp);
-        return Err(Error::ChangedOnDisk { path: path.to_owned() });
+        return Err(err);
     }
     if let Err(source) = fs::rename(&temp, path) {
         let _ = fs::remove_file(&temp);

@@ -1,0 +1,121 @@
+//! Judging a pull request on what it changed (`--diff-base`) and adopting copydesk on existing
+//! copy (`--write-baseline`, `--baseline`), against real git repositories and files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("workflow").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create dir");
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Copy Desk",
+            "-c",
+            "user.email=desk@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn copydesk(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// `path:line rule` for each finding of short output.
+fn found(o: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let (path, line) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let rule = l.split('[').nth(1).and_then(|r| r.split(']').next()).unwrap_or("");
+            format!("{path}:{line} {rule}")
+        })
+        .collect()
+}
+
+#[test]
+fn diff_base_reports_only_findings_on_changed_lines() {
+    let dir = scratch("diff-base");
+    git(&dir, &["init", "-q"]);
+    fs::write(dir.join("story.txt"), "Headline\n\nAzeri forces moved.\n\nTalks began in the hall.\n")
+        .expect("write");
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first draft"]);
+    // The pull request edits one paragraph, adds another, and a new file.
+    fs::write(
+        dir.join("story.txt"),
+        "Headline\n\nAzeri forces moved.\n\nTalks began in the the hall on Feburary 3.\n\nAzeri oil flowed.\n",
+    )
+    .expect("write");
+    fs::write(dir.join("new.txt"), "Azeri troops massed.\n").expect("write");
+    let o = copydesk(&dir, &["check", "--format", "short", "--diff-base", "HEAD", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        found(&o),
+        [
+            "new.txt:1 News.Azeri",
+            "story.txt:5 News.RepeatedWord",
+            "story.txt:5 News.MonthSpelling",
+            "story.txt:7 News.Azeri",
+        ],
+        "the unchanged `Azeri` on line 3 is not reported"
+    );
+    // Without the base, everything is.
+    let o = copydesk(&dir, &["check", "--format", "short", "."]);
+    assert!(found(&o).contains(&"story.txt:3 News.Azeri".to_owned()));
+    // A revision that does not exist is an error that names it.
+    let o = copydesk(&dir, &["check", "--diff-base", "no-such-branch", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`no-such-branch` is not a revision"));
+}
+
+#[test]
+fn a_baseline_hides_known_findings_even_after_edits_elsewhere() {
+    let dir = scratch("baseline");
+    let story = dir.join("story.txt");
+    fs::write(
+        &story,
+        "Headline\n\nAzeri forces moved.\n\nTalks began in the the hall.\n\nAzeri oil flowed.\n",
+    )
+    .expect("write");
+    let o =
+        copydesk(&dir, &["check", "--format", "short", "--write-baseline", "copydesk-baseline.json", "."]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "writing a baseline succeeds: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Recorded 3 findings in copydesk-baseline.json."));
+    // Paragraphs added above and between move every line; one new slip is made.
+    fs::write(
+        &story,
+        "Headline\n\nA new first paragraph.\n\nAzeri forces moved.\n\nTalks began in the the hall.\n\nMore text.\n\nAzeri oil flowed. Azeri troops too.\n",
+    )
+    .expect("write");
+    let o = copydesk(&dir, &["check", "--format", "short", "--baseline", "copydesk-baseline.json", "."]);
+    assert_eq!(found(&o), ["story.txt:11 News.Azeri"], "only the new `Azeri` is reported");
+    assert_eq!(o.status.code(), Some(1));
+    // A file that is not a baseline is an error that names it.
+    fs::write(dir.join("bad.json"), "{\"nope\": 1}").expect("write");
+    let o = copydesk(&dir, &["check", "--baseline", "bad.json", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json: not a copydesk baseline"));
+}
