@@ -36,7 +36,11 @@ struct File {
 
 /// The entry that identifies a finding.
 pub fn entry(source: &Source, d: &Diagnostic) -> Entry {
-    let text = &source.text;
+    entry_at(&source.display_path(), &source.text, d)
+}
+
+/// The entry that identifies a finding in `text`, an article shown as `path`.
+pub fn entry_at(path: &str, text: &str, d: &Diagnostic) -> Entry {
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let line_start = text[..d.range.start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[d.range.end..].find('\n').map_or(text.len(), |i| d.range.end + i);
@@ -46,7 +50,7 @@ pub fn entry(source: &Source, d: &Diagnostic) -> Entry {
     };
     let after: String = text[d.range.end..line_end].chars().take(CONTEXT).collect();
     Entry {
-        path: source.display_path(),
+        path: path.to_owned(),
         rule: d.rule.clone(),
         text: squash(&text[d.range.clone()]),
         before: squash(&before),
@@ -78,6 +82,14 @@ impl Baseline {
                 .push(entry);
         }
         Ok(Baseline { known })
+    }
+
+    /// Whether the baseline knows a finding like this one (for fixing: a known finding is not
+    /// fixed, as it is not shown).
+    pub fn knows(&self, e: &Entry) -> bool {
+        self.known
+            .get(&(e.path.clone(), e.rule.clone(), e.text.clone()))
+            .is_some_and(|known| known.iter().any(|k| k.before == e.before || k.after == e.after))
     }
 
     /// Drops the findings the baseline knows, each known one once: first those whose context

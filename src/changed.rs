@@ -39,14 +39,34 @@ impl Changes {
             }
             Ok(String::from_utf8_lossy(&out.stdout).into_owned())
         };
-        let root = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?.trim());
+        let root = PathBuf::from(
+            git(&["rev-parse", "--show-toplevel"])
+                .map_err(|e| Error::Git { message: format!("--diff-base needs a git repository: {e}") })?
+                .trim(),
+        );
         git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| Error::Git {
             message: format!("--diff-base: `{rev}` is not a revision of {}", root.display()),
         })?;
-        let diff = git(&["diff", "--no-color", "--no-ext-diff", "--no-renames", "--unified=0", rev, "--"])?;
-        let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?
-            .lines()
-            .map(|l| root.join(l))
+        // Whatever the user's git settings, names come unquoted and with the `a/`/`b/` prefixes,
+        // relative to the repository's root.
+        let diff = git(&[
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-renames",
+            "--no-relative",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--unified=0",
+            rev,
+            "--",
+        ])?;
+        let untracked = git(&["ls-files", "-z", "--others", "--exclude-standard", "--full-name"])?
+            .split('\0')
+            .filter(|l| !l.is_empty())
+            .map(|l| absolute(&root.join(l)))
             .collect();
         Ok(Changes { lines: parse_diff(&diff, &root), untracked, root })
     }
@@ -72,12 +92,29 @@ fn absolute(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }
 
-/// The new side's changed lines of each file in a unified diff with no context.
+/// The new side's changed lines of each file in a unified diff with no context. A hunk's lines
+/// are counted off by its header, so an added line that looks like a header (`++ b/x`) is text.
 fn parse_diff(diff: &str, root: &Path) -> HashMap<PathBuf, Vec<RangeInclusive<usize>>> {
     let mut out: HashMap<PathBuf, Vec<RangeInclusive<usize>>> = HashMap::new();
     let mut current: Option<PathBuf> = None;
-    for line in diff.lines() {
+    // Lines of the current hunk still to come: old side, new side.
+    let (mut old_left, mut new_left) = (0usize, 0usize);
+    for line in diff.split('\n') {
+        if old_left > 0 || new_left > 0 {
+            match line.as_bytes().first() {
+                Some(b'-') => old_left = old_left.saturating_sub(1),
+                Some(b'+') => new_left = new_left.saturating_sub(1),
+                Some(b'\\') => {} // "\ No newline at end of file"
+                _ => {
+                    old_left = old_left.saturating_sub(1);
+                    new_left = new_left.saturating_sub(1);
+                }
+            }
+            continue;
+        }
         if let Some(name) = line.strip_prefix("+++ ") {
+            // Git ends a name that holds a space with a tab.
+            let name = name.strip_suffix('\t').unwrap_or(name);
             current = name.strip_prefix("b/").map(|n| absolute(&root.join(n)));
             if let Some(path) = &current {
                 out.entry(path.clone()).or_default();
@@ -85,12 +122,19 @@ fn parse_diff(diff: &str, root: &Path) -> HashMap<PathBuf, Vec<RangeInclusive<us
         } else if let Some(hunk) = line.strip_prefix("@@ ") {
             // `@@ -a,b +c,d @@`: d lines from line c are new; d = 0 is a deletion before line c,
             // which marks the line after it as changed.
-            let Some(new) = hunk.split_whitespace().find(|p| p.starts_with('+')) else { continue };
-            let mut parts = new[1..].split(',');
-            let start: usize = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-            let count: usize = parts.next().map_or(Some(1), |c| c.parse().ok()).unwrap_or(1);
+            let count = |side: &str| -> (usize, usize) {
+                let mut parts = side[1..].split(',');
+                let start = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+                let count = parts.next().map_or(Some(1), |c| c.parse().ok()).unwrap_or(1);
+                (start, count)
+            };
+            let mut sides = hunk.split_whitespace();
+            let (Some(old), Some(new)) = (sides.next(), sides.next()) else { continue };
+            let ((_, old_count), (start, new_count)) = (count(old), count(new));
+            (old_left, new_left) = (old_count, new_count);
             if let Some(path) = &current {
-                let range = if count == 0 { start.max(1)..=start.max(1) } else { start..=start + count - 1 };
+                let range =
+                    if new_count == 0 { start.max(1)..=start.max(1) } else { start..=start + new_count - 1 };
                 out.entry(path.clone()).or_default().push(range);
             }
         }
@@ -101,6 +145,15 @@ fn parse_diff(diff: &str, root: &Path) -> HashMap<PathBuf, Vec<RangeInclusive<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_spaces_and_lines_that_look_like_headers() {
+        let diff = "--- a/my story.txt\t\n+++ b/my story.txt\t\n@@ -1,0 +2,2 @@\n+++ b/other ++\n+Azeri\n@@ -5 +7 @@\n-x\n+y\n";
+        let root = Path::new("/repo");
+        let lines = parse_diff(diff, root);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(lines[&root.join("my story.txt")], vec![2..=3, 7..=7]);
+    }
 
     #[test]
     fn reads_hunks_of_the_new_side() {

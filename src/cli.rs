@@ -126,6 +126,10 @@ struct CheckArgs {
     /// Record the findings in this baseline file (and exit 0).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Apply the configuration's include and exclude to files named on the command line too
+    /// (for hooks that pass every changed file).
+    #[arg(long)]
+    force_exclude: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -203,6 +207,15 @@ struct Profile {
 /// house style; then its selection and levels. Every mistake in the configuration or a rule file
 /// is rendered to stderr and ends the command (exit 2).
 fn load_profile(source: &RuleSourceArgs, config_path: Option<&Path>) -> Result<Profile, Error> {
+    load_profile_with(source, config_path, true)
+}
+
+/// [`load_profile`], applying the configuration's selection and levels only when `select`.
+fn load_profile_with(
+    source: &RuleSourceArgs,
+    config_path: Option<&Path>,
+    select: bool,
+) -> Result<Profile, Error> {
     let config = match config_path {
         None => None,
         Some(path) => {
@@ -237,8 +250,10 @@ fn load_profile(source: &RuleSourceArgs, config_path: Option<&Path>) -> Result<P
             config_problems_found.sort_by_key(|p| (p.span.start, p.span.end));
             return Err(config_problems(&config.path, &config.text, config_problems_found, source.color));
         }
-        set.select(&config.select, &config.ignore);
-        apply_levels(&mut set.rules, &config.levels);
+        if select {
+            set.select(&config.select, &config.ignore);
+            apply_levels(&mut set.rules, &config.levels);
+        }
     }
     Ok(Profile { config, set })
 }
@@ -309,6 +324,22 @@ fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) ->
 }
 
 fn check(args: CheckArgs) -> Result<u8, Error> {
+    // With --fix on stdin, stdout must carry the text whatever happens: an editor pipes its
+    // buffer through copydesk and takes back what comes out. So stdin is read first, and given
+    // back unchanged on every path that does not fix it.
+    if !(args.fix && args.paths.iter().any(|p| p == "-")) {
+        return check_with(&args, None);
+    }
+    let bytes = walk::read_stdin_bytes(args.stdin_filename.as_deref())?;
+    let result = check_with(&args, Some(&bytes));
+    if result.is_err() {
+        let _ = io::stdout().lock().write_all(&bytes);
+    }
+    result
+}
+
+/// `check`, with stdin already read when it is being fixed.
+fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let (inputs, errors) = walk::expand(&args.paths);
     let mut had_error = !errors.is_empty();
     for err in &errors {
@@ -341,18 +372,30 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
     }
     let mut profiles = Vec::new();
     for path in &config_paths {
-        let mut profile = load_profile(&args.source, path.as_deref())?;
-        let all_ids: Vec<String> = profile.set.rules.iter().map(|r| r.id.clone()).collect();
-        let unknown = profile.set.select(&select, &ignore);
-        if let Some(name) = unknown.first() {
-            let ids: Vec<&str> = all_ids.iter().map(String::as_str).collect();
-            let hint = did_you_mean(name, &ids);
-            return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
-        }
-        profiles.push(profile);
+        profiles.push(load_profile(&args.source, path.as_deref())?);
+    }
+    // A name on the command line must be a rule or pack that some configuration loaded (even
+    // one it turned off); each configuration then runs what it has of them.
+    let loaded = |name: &String| {
+        profiles.iter().any(|p| {
+            p.set.loaded.iter().any(|n| n == name)
+                || p.set.rules.iter().any(|r| r.id == *name || r.pack == *name)
+        })
+    };
+    if let Some(name) = select.iter().chain(&ignore).find(|n| !loaded(n)) {
+        let ids: Vec<&str> =
+            profiles.iter().flat_map(|p| p.set.rules.iter().map(|r| r.id.as_str())).collect();
+        let hint = did_you_mean(name, &ids);
+        return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
+    }
+    for profile in &mut profiles {
+        profile.set.select(&select, &ignore);
     }
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err(Error::Usage("--unsafe-fixes goes with --fix or --diff".into()));
+    }
+    if args.diff && args.write_baseline.is_some() {
+        return Err(Error::Usage("--write-baseline records findings; --diff reports none".into()));
     }
     let changes = match &args.diff_base {
         Some(rev) => Some(changed::Changes::since(rev, Path::new("."))?),
@@ -403,6 +446,7 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         d.severity >= min_level
             && d.fix.as_ref().is_some_and(|f| args.unsafe_fixes || f.applicability == Applicability::Safe)
     };
+    let named = walk::Named::new(&args.paths);
     let mut failed = false;
     let (mut fixed_files, mut fixes) = (0, 0);
     if !args.diff {
@@ -412,13 +456,23 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
         let Profile { config, set } = &profiles[profile];
         // A configuration's include and exclude say which files a directory walk checks.
         if let (Input::File(path), Some(config)) = (input, config) {
-            if !walk::is_named(&args.paths, path) && !config.walks_into(path) {
+            if (args.force_exclude || !named.contains(path)) && !config.walks_into(path) {
                 continue;
             }
         }
-        let article = match input {
-            Input::Stdin => walk::read_stdin(args.stdin_filename.as_deref()),
-            Input::File(path) => walk::read_file(path),
+        let article = match (input, stdin) {
+            (Input::Stdin, Some(bytes)) => {
+                walk::stdin_article(args.stdin_filename.as_deref(), bytes.to_vec())
+            }
+            (Input::Stdin, None) => walk::read_stdin(args.stdin_filename.as_deref()),
+            (Input::File(path), _) => walk::read_file(path),
+        };
+        // Stdin being fixed that cannot be read as an article goes back unchanged, and the run
+        // fails (exit 2), so an editor keeps its buffer and knows.
+        let give_back = |stdin: Option<&[u8]>| {
+            if let (Input::Stdin, Some(bytes)) = (input, stdin) {
+                let _ = io::stdout().lock().write_all(bytes);
+            }
         };
         let mut source = match article {
             Ok(Article::Text(source)) => source,
@@ -428,31 +482,43 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
                     "note: {}: skipped, not a text file (it has NUL bytes)",
                     path.display()
                 );
+                if stdin.is_some() && *input == Input::Stdin {
+                    give_back(stdin);
+                    had_error = true;
+                }
                 continue;
             }
             Err(err) => {
                 report_error(&err);
+                give_back(stdin);
                 had_error = true;
                 continue;
             }
         };
         if args.fix || args.diff {
             let overrides = |d: &Diagnostic| override_diagnostic(config.as_ref(), &source.path, d.clone());
-            let fixed = fix::until_stable(set, &source.text, source.format, |d| {
-                overrides(d).is_some_and(|d| accept(&d)) && on_changed_lines(&source, d)
+            // Changed lines and baseline entries are read off the article as it is on disk, so with
+            // either, one pass: later passes' findings sit in text that has moved.
+            let passes = if changes.is_some() || baseline.is_some() { 1 } else { fix::MAX_PASSES };
+            let shown_as = source.display_path();
+            let fixed = fix::until_stable(set, &source.text, source.format, passes, |text, d| {
+                overrides(d).is_some_and(|d| accept(&d))
+                    && on_changed_lines(&source, d)
+                    && baseline.as_ref().is_none_or(|b| !b.knows(&baseline::entry_at(&shown_as, text, d)))
             });
             if args.diff {
                 failed |= fixed.text != source.text;
                 print_diff(&source, &fixed.text)?;
                 continue;
             }
+            let changed = fixed.text != source.text;
             let written = match input {
                 Input::Stdin => io::stdout().lock().write_all(fixed.text.as_bytes()).map_err(Error::Output),
-                Input::File(path) if fixed.applied > 0 => write::replace(path, &source.text, &fixed.text),
+                Input::File(path) if changed => write::replace(path, &source.text, &fixed.text),
                 Input::File(_) => Ok(()),
             };
             match written {
-                Ok(()) if fixed.applied > 0 => {
+                Ok(()) if changed => {
                     fixed_files += 1;
                     fixes += fixed.applied;
                     source = Source::new(source.path, source.format, fixed.text);
@@ -470,11 +536,13 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
             .filter_map(|d| override_diagnostic(config.as_ref(), &source.path, d))
             .collect();
         diagnostics.retain(|d| d.severity >= min_level && on_changed_lines(&source, d));
-        if let Some(baseline) = &mut baseline {
-            baseline.filter(&source, &mut diagnostics);
-        }
+        // A baseline being written records every finding, known ones included, so that
+        // `--baseline b.json --write-baseline b.json` updates it.
         if args.write_baseline.is_some() {
             recorded.extend(diagnostics.iter().map(|d| baseline::entry(&source, d)));
+        }
+        if let Some(baseline) = &mut baseline {
+            baseline.filter(&source, &mut diagnostics);
         }
         failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
         reporter.file(&source, &diagnostics).map_err(Error::Output)?;
@@ -572,15 +640,11 @@ fn show_config(path: Option<&Path>, source: &RuleSourceArgs) -> Result<u8, Error
         None => out.push_str("configuration: none (built-in defaults)\n"),
     }
     let cli = "command line";
-    let builtin_from = if source.no_default_rules {
-        cli
-    } else if config_file.is_some() {
-        &file_name
-    } else {
-        "default"
-    };
+    let set_here = |key: &str| profile.config.as_ref().is_some_and(|c| c.keys.iter().any(|k| k == key));
+    let origin = |key: &str| from(if set_here(key) { &file_name } else { "default" });
+    let builtin_from = if source.no_default_rules { from(cli) } else { origin("builtin") };
     let builtin = !source.no_default_rules && profile.config.as_ref().is_none_or(|c| c.builtin);
-    out.push_str(&format!("builtin: {builtin}{}\n", from(builtin_from)));
+    out.push_str(&format!("builtin: {builtin}{builtin_from}\n"));
     let mut dirs: Vec<String> =
         source.rules.iter().map(|d| format!("{}{}", d.display(), from(cli))).collect();
     if let Some(c) = &profile.config {
@@ -589,11 +653,11 @@ fn show_config(path: Option<&Path>, source: &RuleSourceArgs) -> Result<u8, Error
     out.push_str(&format!("rules: {}\n", if dirs.is_empty() { "none".to_owned() } else { dirs.join(", ") }));
     if let Some(c) = &profile.config {
         let list = |items: &[String]| if items.is_empty() { "all".to_owned() } else { items.join(", ") };
-        out.push_str(&format!("select: {}{}\n", list(&c.select), from(&file_name)));
+        out.push_str(&format!("select: {}{}\n", list(&c.select), origin("select")));
         out.push_str(&format!(
             "ignore: {}{}\n",
             if c.ignore.is_empty() { "none".into() } else { c.ignore.join(", ") },
-            from(&file_name)
+            origin("ignore")
         ));
         for (name, level) in &c.levels {
             let level = match level {
@@ -606,7 +670,7 @@ fn show_config(path: Option<&Path>, source: &RuleSourceArgs) -> Result<u8, Error
         out.push_str(&format!(
             "style.date: {}{}\n",
             house.date.map_or("the rule file's (AP)", |d| d.name()),
-            from(&file_name)
+            if house.date.is_some() { from(&file_name) } else { from("default") }
         ));
         for (key, list) in [
             ("prefer", &house.prefer),
@@ -666,7 +730,9 @@ fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {
 }
 
 fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
-    let set = load_rules(source)?;
+    // Every loaded rule can be explained, even one the configuration turns off.
+    let config = config_path(source, Path::new("."));
+    let set = load_profile_with(source, config.as_deref(), false)?.set;
     let Some(rule) = set.rule(id) else {
         let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
         let hint = did_you_mean(id, &ids);

@@ -75,7 +75,7 @@ struct StyleSpec {
     #[serde(default)]
     accept: Vec<String>,
     #[serde(default)]
-    extend_abbreviations: Vec<String>,
+    extend_abbreviations: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +156,8 @@ pub struct Config {
     pub levels: Vec<(String, Level)>,
     pub style: HouseStyle,
     pub overrides: Vec<Override>,
+    /// The top-level keys the file sets (for telling its settings from defaults).
+    pub keys: Vec<String>,
     /// Every rule id and pack name the file mentions, with where, for checking against the
     /// rules once they are loaded.
     names: Vec<(String, Range<usize>)>,
@@ -232,13 +234,22 @@ pub fn parse(path: &Path, text: String) -> (Option<Config>, Vec<Problem>) {
             None
         }
     });
+    for abbreviation in spec.style.extend_abbreviations.iter().filter(|a| !a.get_ref().ends_with('.')) {
+        problems.push(Problem::new(
+            abbreviation.span(),
+            format!("`{}` has no full stop, so it can never end a sentence", abbreviation.get_ref()),
+            "an abbreviation ends with `.`",
+        ));
+    }
     let style = HouseStyle {
         date,
         prefer: spec.style.prefer,
         accept: spec.style.accept,
-        extend_abbreviations: spec.style.extend_abbreviations,
+        extend_abbreviations: spec.style.extend_abbreviations.iter().map(|a| a.get_ref().clone()).collect(),
     };
+    let keys = text.parse::<toml::Table>().map(|t| t.keys().cloned().collect()).unwrap_or_default();
     let config = Config {
+        keys,
         path: path.to_owned(),
         rules: spec.rules.iter().map(|r| dir.join(r.get_ref())).collect(),
         dir,
@@ -341,8 +352,9 @@ impl Config {
 }
 
 /// A starter configuration, every setting commented, for `copydesk init`.
-pub const STARTER: &str = r#"# copydesk configuration: https://github.com/ (see the README's "Configuration")
-# Found from each checked file's directory upward; paths and globs are relative to this file.
+pub const STARTER: &str = r#"# copydesk configuration (the README's "Configuration" section explains every setting).
+# The nearest copydesk.toml above an article applies to it, alone: a desk's own file replaces
+# this one for the articles under it. Paths and globs are relative to this file.
 
 # Run the built-in News pack.
 builtin = true

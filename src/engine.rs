@@ -65,7 +65,7 @@ impl RuleSet {
             self.loaded.iter().any(|n| n == name) || self.rules.iter().any(|r| r.id == name || r.pack == name)
         };
         let all_ran = loaded_ids().all(|id| running(id));
-        crate::suppress::apply(text, &mut out, known, ran, all_ran);
+        crate::suppress::apply(text, doc.html.as_deref(), &mut out, known, ran, all_ran);
         out
     }
 

@@ -15,7 +15,7 @@ pub enum Error {
     #[error("{}: cannot read: {source}", path.display())]
     Read { path: PathBuf, source: io::Error },
 
-    #[error("{}: cannot write the fixed text: {source}; the file is unchanged", path.display())]
+    #[error("{}: cannot write: {source}; the file is unchanged", path.display())]
     Write { path: PathBuf, source: io::Error },
 
     #[error("{}: changed on disk while it was checked; not fixed, run copydesk again", path.display())]

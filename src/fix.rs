@@ -55,24 +55,28 @@ pub struct Fixed {
     pub applied: usize,
 }
 
-/// Lints `text`, applies the fixes of the findings `accept` takes, and lints the result again,
-/// until no fix applies, the text stops changing, or after [`MAX_PASSES`].
+/// Lints `text`, applies the fixes of the findings `accept` takes (it sees the text of the pass
+/// the finding was made on), and lints the result again, until no fix applies, the text comes
+/// back to one seen before (fixes that undo each other), or after `passes` passes.
 pub fn until_stable(
     set: &RuleSet,
     text: &str,
     format: Format,
-    accept: impl Fn(&Diagnostic) -> bool,
+    passes: usize,
+    accept: impl Fn(&str, &Diagnostic) -> bool,
 ) -> Fixed {
+    let mut seen = vec![text.to_owned()];
     let mut text = text.to_owned();
     let mut applied = 0;
-    for _ in 0..MAX_PASSES {
+    for _ in 0..passes {
         let found = set.check(&text, format);
-        let fixes = found.iter().filter(|d| accept(d)).filter_map(|d| d.fix.as_ref());
+        let fixes = found.iter().filter(|d| accept(&text, d)).filter_map(|d| d.fix.as_ref());
         let (next, count) = apply(&text, fixes);
-        if count == 0 || next == text {
+        if count == 0 || seen.contains(&next) {
             break;
         }
         applied += count;
+        seen.push(next.clone());
         text = next;
     }
     Fixed { text, applied }

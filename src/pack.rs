@@ -216,8 +216,18 @@ pub fn load_with(
         lists.openers.iter().map(String::as_str),
     );
     let accepted = (!house.accept.is_empty()).then(|| {
-        let terms: Vec<String> = house.accept.iter().map(|t| regex::escape(t).replace(' ', r"\s+")).collect();
-        regex::RegexBuilder::new(&format!(r"\b(?:{})\b", terms.join("|")))
+        // A word boundary only on a side that is a letter or digit: `e.g.` and `U.S.` end in a dot.
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let terms: Vec<String> = house
+            .accept
+            .iter()
+            .map(|t| {
+                let (start, end) = (word(t.chars().next()), word(t.chars().next_back()));
+                let body = regex::escape(t).replace(' ', r"\s+");
+                format!("{}{body}{}", if start { r"\b" } else { "" }, if end { r"\b" } else { "" })
+            })
+            .collect();
+        regex::RegexBuilder::new(&format!("(?:{})", terms.join("|")))
             .case_insensitive(true)
             .build()
             .expect("escaped terms")

@@ -105,27 +105,43 @@ fn line_at(text: &str, at: usize) -> Range<usize> {
     start..end
 }
 
-/// The regions the directives set up.
-fn regions(text: &str, directives: &[Directive]) -> Vec<Region> {
+/// The regions the directives set up, one per name (an empty name stands for every rule), and
+/// the `enable` directives that ended nothing.
+fn regions(text: &str, directives: &[Directive]) -> (Vec<Region>, Vec<usize>) {
     let mut regions = Vec::new();
-    let mut open: Vec<(Vec<String>, usize, usize)> = Vec::new(); // names, start, directive
+    let mut idle = Vec::new();
+    let mut open: Vec<(String, usize, usize)> = Vec::new(); // name, start, directive
+    let names_of = |d: &Directive| -> Vec<String> {
+        if d.names.is_empty() {
+            vec![String::new()]
+        } else {
+            d.names.iter().map(|(n, _)| n.clone()).collect()
+        }
+    };
     for (i, d) in directives.iter().enumerate() {
-        let names: Vec<String> = d.names.iter().map(|(n, _)| n.clone()).collect();
         match d.kind {
-            Kind::Disable => open.push((names, d.range.end, i)),
+            Kind::Disable => open.extend(names_of(d).into_iter().map(|n| (n, d.range.end, i))),
             Kind::Enable => {
-                let ends = |region_names: &Vec<String>| {
-                    names.is_empty() || region_names.iter().all(|n| names.contains(n))
+                // `enable X` ends the regions of every name X covers (a pack covers its rules);
+                // `enable` alone ends them all.
+                let ends = |name: &String| {
+                    d.names.is_empty() || d.names.iter().any(|(x, _)| !name.is_empty() && names_rule(x, name))
                 };
                 let (closed, kept): (Vec<_>, Vec<_>) = open.into_iter().partition(|(n, _, _)| ends(n));
                 open = kept;
-                regions.extend(closed.into_iter().map(|(names, start, directive)| Region {
-                    names,
+                if closed.is_empty() {
+                    idle.push(i);
+                }
+                regions.extend(closed.into_iter().map(|(name, start, directive)| Region {
+                    names: if name.is_empty() { Vec::new() } else { vec![name] },
                     range: start..d.range.start,
                     directive,
                 }));
             }
-            Kind::Line => regions.push(Region { names, range: line_at(text, d.range.start), directive: i }),
+            Kind::Line => {
+                let names = d.names.iter().map(|(n, _)| n.clone()).collect();
+                regions.push(Region { names, range: line_at(text, d.range.start), directive: i });
+            }
             Kind::NextLine => {
                 // The next line with text after the comment's line.
                 let mut at = line_at(text, d.range.start).end;
@@ -138,16 +154,17 @@ fn regions(text: &str, directives: &[Directive]) -> Vec<Region> {
                     }
                     at = line.end;
                 }
+                let names = d.names.iter().map(|(n, _)| n.clone()).collect();
                 regions.push(Region { names, range, directive: i });
             }
         }
     }
-    regions.extend(open.into_iter().map(|(names, start, directive)| Region {
-        names,
+    regions.extend(open.into_iter().map(|(name, start, directive)| Region {
+        names: if name.is_empty() { Vec::new() } else { vec![name] },
         range: start..text.len(),
         directive,
     }));
-    regions
+    (regions, idle)
 }
 
 fn names_rule(name: &str, rule: &str) -> bool {
@@ -155,10 +172,12 @@ fn names_rule(name: &str, rule: &str) -> bool {
 }
 
 /// Drops the findings the article's suppression comments cover, and adds a finding for each
-/// comment that names no known rule (`known`) or suppresses nothing while every rule it names
-/// ran (`ran`; for a comment naming none, `all_ran`).
+/// comment that names no known rule (`known`), suppresses nothing while every rule it names
+/// ran (`ran`; for a comment naming none, `all_ran`), or enables what was not disabled. In
+/// Markdown only comments in raw HTML count (`html`), not examples in code.
 pub fn apply(
     text: &str,
+    html: Option<&[Range<usize>]>,
     diagnostics: &mut Vec<Diagnostic>,
     known: impl Fn(&str) -> bool,
     ran: impl Fn(&str) -> bool,
@@ -167,11 +186,14 @@ pub fn apply(
     if !text.contains("copydesk-") {
         return;
     }
-    let directives = directives(text);
+    let mut directives = directives(text);
+    if let Some(html) = html {
+        directives.retain(|d| html.iter().any(|h| h.start <= d.range.start && d.range.end <= h.end));
+    }
     if directives.is_empty() {
         return;
     }
-    let regions = regions(text, &directives);
+    let (regions, idle) = regions(text, &directives);
     let mut used = vec![false; directives.len()];
     diagnostics.retain(|d| {
         let covering = regions.iter().find(|r| {
@@ -198,6 +220,13 @@ pub fn apply(
             diagnostics.push(problem(
                 range.clone(),
                 format!("`{name}` names no rule or pack, so this comment suppresses nothing for it"),
+                None,
+            ));
+        }
+        if idle.contains(&i) && unknown.is_empty() {
+            diagnostics.push(problem(
+                d.range.clone(),
+                "this comment enables what no `copydesk-disable` before it disabled".to_owned(),
                 None,
             ));
         }
@@ -237,8 +266,21 @@ mod tests {
     #[test]
     fn next_line_skips_blank_lines() {
         let text = "<!-- copydesk-disable-next-line -->\n\nAzeri forces.\nMore.";
-        let regions = regions(text, &directives(text));
+        let (regions, _) = regions(text, &directives(text));
         assert_eq!(&text[regions[0].range.clone()], "Azeri forces.");
+    }
+
+    #[test]
+    fn enable_ends_the_names_it_covers() {
+        let text = "<!-- copydesk-disable News.Azeri, News.Archaic -->A<!-- copydesk-enable News.Azeri -->B\
+                    <!-- copydesk-enable News -->C<!-- copydesk-enable News.Azeri -->";
+        let (regions, idle) = regions(text, &directives(text));
+        let ends: Vec<(String, &str)> =
+            regions.iter().map(|r| (r.names.join(","), &text[r.range.end..r.range.end + 1])).collect();
+        assert_eq!(ends, [("News.Azeri".to_owned(), "<"), ("News.Archaic".to_owned(), "<")]);
+        assert_eq!(&text[regions[0].range.clone()], "A");
+        assert_eq!(&text[regions[1].range.clone()], "A<!-- copydesk-enable News.Azeri -->B");
+        assert_eq!(idle, [3], "the last enable ends nothing");
     }
 
     #[test]

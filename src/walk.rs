@@ -46,7 +46,7 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
         if path.is_dir() {
             walk_dir(path, &mut inputs, &mut errors);
         } else if path.exists() || path.is_symlink() {
-            inputs.push(Input::File(path.to_owned()));
+            inputs.push(Input::File(clean(path.to_owned())));
         } else if arg.contains(['*', '?', '[']) {
             glob_files(arg, &mut inputs, &mut errors);
         } else {
@@ -58,14 +58,18 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
     (inputs, errors)
 }
 
-/// Whether a path was named on the command line, directly or by a glob, rather than found by
-/// walking a directory (a configuration's `include` and `exclude` apply only to the latter).
-pub fn is_named(args: &[String], path: &Path) -> bool {
-    args.iter().any(|arg| {
-        let named = Path::new(arg);
-        clean(named.to_owned()) == path
-            || (!named.is_dir() && glob::Pattern::new(arg).is_ok_and(|p| p.matches_path(path)))
-    })
+/// The files named on the command line itself (not found by walking a directory or matching a
+/// glob): a configuration's `include` and `exclude` leave them alone, unless forced.
+pub struct Named(std::collections::HashSet<PathBuf>);
+
+impl Named {
+    pub fn new(args: &[String]) -> Named {
+        Named(args.iter().map(|a| clean(PathBuf::from(a))).filter(|p| !p.is_dir()).collect())
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.0.contains(path)
+    }
 }
 
 /// Every file under a directory, honouring `.gitignore` (for checking that a configuration's
@@ -144,10 +148,26 @@ pub fn read_file(path: &Path) -> Result<Article, Error> {
 
 /// Reads stdin; `name` gives the path shown and the markup.
 pub fn read_stdin(name: Option<&Path>) -> Result<Article, Error> {
-    let path = name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_owned);
+    stdin_article(name, read_stdin_bytes(name)?)
+}
+
+/// Reads all of stdin.
+pub fn read_stdin_bytes(name: Option<&Path>) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|source| Error::Read { path: path.clone(), source })?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read { path: stdin_path(name), source })?;
+    Ok(bytes)
+}
+
+/// The article of bytes read from stdin.
+pub fn stdin_article(name: Option<&Path>, bytes: Vec<u8>) -> Result<Article, Error> {
+    let path = stdin_path(name);
     decode(path.clone(), Format::from_path(&path), bytes)
+}
+
+fn stdin_path(name: Option<&Path>) -> PathBuf {
+    name.map_or_else(|| PathBuf::from("<stdin>"), Path::to_owned)
 }
 
 fn decode(path: PathBuf, format: Format, bytes: Vec<u8>) -> Result<Article, Error> {

@@ -13,11 +13,27 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
-/// Replaces `path`, which held `checked` when it was read, with `fixed`.
+/// Replaces `path`, which held `checked` when it was read, with `fixed`. A symbolic link is
+/// followed and its target replaced; a read-only file, or one with other hard links (which a
+/// rename would split from this one), is refused.
 pub fn replace(path: &Path, checked: &str, fixed: &str) -> Result<(), Error> {
+    let refused =
+        |why: &str| Error::Write { path: path.to_owned(), source: std::io::Error::other(why.to_owned()) };
+    let target = fs::canonicalize(path).map_err(|source| Error::Write { path: path.to_owned(), source })?;
+    let path = target.as_path();
     let failed = |source| Error::Write { path: path.to_owned(), source };
     let metadata = fs::metadata(path).map_err(failed)?;
-    swap_in(path, fixed, Some(metadata.permissions()), || {
+    if metadata.permissions().readonly() {
+        return Err(refused("the file is read-only"));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return Err(refused("the file has other hard links, which a rewrite would split off"));
+        }
+    }
+    swap_in(path, fixed, Some(metadata), || {
         let now = fs::read(path).map_err(failed)?;
         if now == checked.as_bytes() { Ok(()) } else { Err(Error::ChangedOnDisk { path: path.to_owned() }) }
     })
@@ -25,26 +41,42 @@ pub fn replace(path: &Path, checked: &str, fixed: &str) -> Result<(), Error> {
 
 /// Writes `text` to `path` atomically, whether or not it exists (a baseline, a report).
 pub fn create(path: &Path, text: &str) -> Result<(), Error> {
-    let permissions = fs::metadata(path).ok().map(|m| m.permissions());
-    swap_in(path, text, permissions, || Ok(()))
+    swap_in(path, text, fs::metadata(path).ok(), || Ok(()))
 }
 
 /// Writes a temporary file beside `path`, runs `ready` (which may refuse), and renames it over
 /// `path`; the temporary file never survives a failure.
+/// The temporary file is created with the original's permissions from the start (a private
+/// draft is never readable by others meanwhile) and, on Unix, given its owner and group.
 fn swap_in(
     path: &Path,
     text: &str,
-    permissions: Option<fs::Permissions>,
+    original: Option<fs::Metadata>,
     ready: impl FnOnce() -> Result<(), Error>,
 ) -> Result<(), Error> {
     let failed = |source| Error::Write { path: path.to_owned(), source };
     let temp = temporary_path(path);
     let written = (|| {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        if let Some(permissions) = permissions {
-            file.set_permissions(permissions)?;
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if let Some(original) = &original {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            options.mode(original.permissions().mode() & 0o7777);
         }
+        let mut file = options.open(&temp)?;
+        if let Some(original) = &original {
+            file.set_permissions(original.permissions())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let now = file.metadata()?;
+                if (now.uid(), now.gid()) != (original.uid(), original.gid()) {
+                    std::os::unix::fs::fchown(&file, Some(original.uid()), Some(original.gid()))?;
+                }
+            }
+        }
+        file.write_all(text.as_bytes())?;
         file.sync_all()
     })();
     if let Err(source) = written {
@@ -108,6 +140,33 @@ mod tests {
         assert!(matches!(err, Error::ChangedOnDisk { .. }), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "Azeri forces, edited meanwhile");
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_followed_and_read_only_or_hard_linked_files_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = scratch("links");
+        let real = dir.join("real.txt");
+        fs::write(&real, "a").unwrap();
+        std::os::unix::fs::symlink(&real, dir.join("link.txt")).unwrap();
+        replace(&dir.join("link.txt"), "a", "b").unwrap();
+        assert_eq!(fs::read_to_string(&real).unwrap(), "b", "the target is fixed");
+        assert!(
+            fs::symlink_metadata(dir.join("link.txt")).unwrap().file_type().is_symlink(),
+            "the link stays a link"
+        );
+        let ro = dir.join("ro.txt");
+        fs::write(&ro, "a").unwrap();
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o444)).unwrap();
+        let err = replace(&ro, "a", "b").unwrap_err().to_string();
+        assert!(err.contains("read-only") && err.contains("unchanged"), "{err}");
+        assert_eq!(fs::read_to_string(&ro).unwrap(), "a");
+        let linked = dir.join("linked.txt");
+        fs::write(&linked, "a").unwrap();
+        fs::hard_link(&linked, dir.join("other-name.txt")).unwrap();
+        assert!(replace(&linked, "a", "b").unwrap_err().to_string().contains("hard links"));
+        assert_eq!(fs::read_to_string(dir.join("other-name.txt")).unwrap(), "a");
     }
 
     #[cfg(unix)]

@@ -217,3 +217,31 @@ fn suppression_comments_silence_their_rules_and_report_stale_ones() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn suppression_regions_end_by_name_or_pack_and_code_examples_do_not_count() {
+    let set = builtin();
+    let md = "# Talks\n\n\
+        <!-- copydesk-disable News.Azeri, News.Archaic -->\n\n\
+        Azeri troops massed amongst the ruins.\n\n\
+        <!-- copydesk-enable News.Azeri -->\n\n\
+        Azeri troops massed amongst the tents.\n\n\
+        <!-- copydesk-enable News -->\n\n\
+        Troops massed amongst the trees.\n\n\
+        <!-- copydesk-enable News.Azeri -->\n\n\
+        ```\n<!-- copydesk-disable News -->\n```\n\n\
+        Talks in Kiev.\n";
+    let found = set.check(md, Format::Markdown);
+    let got: Vec<(usize, &str)> =
+        found.iter().map(|d| (md[..d.range.start].matches('\n').count() + 1, d.rule.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![(9, "News.Azeri"), (13, "News.Archaic"), (15, "copydesk.Suppression"), (21, "News.PlaceName"),],
+        "{found:#?}"
+    );
+    assert!(found[2].message.contains("enables what no"), "{}", found[2].message);
+    // In plain text, a comment line inside a hard-wrapped paragraph does not split it.
+    let text = "Headline\n\nThe talks (held in Geneva\n<!-- copydesk-disable-next-line News.Azeri -->\nwith Azeri envoys) ended on Monday.\n";
+    let found = set.check(text, Format::Text);
+    assert!(found.is_empty(), "{found:#?}");
+}

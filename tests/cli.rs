@@ -473,3 +473,20 @@ fn unsafe_fixes_alone_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--unsafe-fixes goes with --fix or --diff"), "{}", stderr(&o));
 }
+
+#[test]
+fn fix_on_stdin_gives_the_text_back_unchanged_when_it_cannot_fix_it() {
+    for input in [&b"Talks in the the city.\n\0more\n"[..], &b"Talks \xff the the city.\n"[..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(["check", "--fix", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child.stdin.take().expect("stdin").write_all(input).expect("write");
+        let o = child.wait_with_output().expect("run");
+        assert_eq!(o.stdout, input, "an editor keeps its buffer");
+        assert_eq!(o.status.code(), Some(2), "and knows nothing was fixed: {}", stderr(&o));
+    }
+}

@@ -172,3 +172,58 @@ fn init_writes_a_starter_once_and_config_shows_what_applies() {
     assert!(out.contains("copydesk.toml"), "{out}");
     assert!(out.contains("ignore: News.Azeri"), "{out}");
 }
+
+#[test]
+fn names_turned_off_by_the_configuration_are_still_rules_and_excludes_hold_for_globs() {
+    let dir = scratch(
+        "turned-off",
+        &[
+            (
+                "copydesk.toml",
+                "ignore = [\"News.Azeri\"]\nexclude = [\"drafts/archive/**\"]\n[levels]\n\"News.Archaic\" = \"off\"\n[style]\naccept = [\"e.g.\"]\n",
+            ),
+            ("drafts/a.txt", "Azeri troops massed amongst the ruins, e.g. here.\n"),
+            ("drafts/archive/old.txt", "Azeri troops massed in the the night.\n"),
+        ],
+    );
+    // A rule the file turns off is a rule: --select may name it, explain describes it.
+    let o = copydesk(&dir, &["check", "--format", "short", "--select", "News.Archaic", "drafts/a.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = copydesk(&dir, &["explain", "News.Azeri"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // `e.g.` is accepted, though it ends in a dot.
+    let o = copydesk(&dir, &["check", "--format", "short", "drafts/a.txt"]);
+    assert!(!text(&o.stdout).contains("LatinAbbreviation"), "{}", text(&o.stdout));
+    // A glob's matches are walked files: exclude holds. A named file is checked, unless forced.
+    let o = copydesk(&dir, &["check", "--format", "short", "drafts/**/*.txt"]);
+    assert!(!text(&o.stdout).contains("archive"), "{}", text(&o.stdout));
+    let o = copydesk(&dir, &["check", "--format", "short", "--force-exclude", "drafts/archive/old.txt"]);
+    assert_eq!(text(&o.stdout), "", "pre-commit passes every changed file; --force-exclude keeps the rule");
+}
+
+#[test]
+fn an_abbreviation_without_its_full_stop_is_a_mistake() {
+    let dir = scratch(
+        "abbreviation",
+        &[("copydesk.toml", "[style]\nextend-abbreviations = [\"Supt\"]\n"), ("a.txt", "x\n")],
+    );
+    let o = copydesk(&dir, &["check", "a.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("`Supt` has no full stop"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn extra_abbreviations_keep_a_sentence_whole() {
+    let words = "the committee heard more evidence".repeat(6);
+    let sentence = format!("Yesterday {words} from Pte. Jones and {words} before noon.\n");
+    let dir = scratch(
+        "abbreviations",
+        &[("copydesk.toml", "[style]\nextend-abbreviations = [\"Pte.\"]\n"), ("a.txt", sentence.as_str())],
+    );
+    let long = |o: &Output| text(&o.stdout).contains("News.LongSentence");
+    assert!(long(&copydesk(&dir, &["check", "--format", "short", "a.txt"])), "one sentence across `Pte.`");
+    assert!(
+        !long(&copydesk(&dir, &["check", "--format", "short", "--no-config", "a.txt"])),
+        "two without it"
+    );
+}

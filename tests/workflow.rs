@@ -77,6 +77,29 @@ fn diff_base_reports_only_findings_on_changed_lines() {
         ],
         "the unchanged `Azeri` on line 3 is not reported"
     );
+    // Names with a space or a non-ASCII letter, and a user's git settings that change how
+    // diffs name files, change nothing.
+    git(&dir, &["config", "diff.noprefix", "true"]);
+    git(&dir, &["config", "diff.mnemonicPrefix", "true"]);
+    for name in ["my story.txt", "café.txt"] {
+        fs::write(dir.join(name), "Headline\n\nTroops massed.\n").expect("write");
+    }
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "more drafts"]);
+    for name in ["my story.txt", "café.txt"] {
+        fs::write(dir.join(name), "Headline\n\nTroops massed.\n\nAzeri troops massed.\n").expect("write");
+    }
+    fs::write(dir.join("new é.txt"), "Azeri envoys.\n").expect("write");
+    let o = copydesk(
+        &dir,
+        &["check", "--format", "short", "--diff-base", "HEAD", "café.txt", "my story.txt", "new é.txt"],
+    );
+    assert_eq!(
+        found(&o),
+        ["café.txt:5 News.Azeri", "my story.txt:5 News.Azeri", "new é.txt:1 News.Azeri"],
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Without the base, everything is.
     let o = copydesk(&dir, &["check", "--format", "short", "."]);
     assert!(found(&o).contains(&"story.txt:3 News.Azeri".to_owned()));
@@ -118,4 +141,49 @@ fn a_baseline_hides_known_findings_even_after_edits_elsewhere() {
     let o = copydesk(&dir, &["check", "--baseline", "bad.json", "."]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.json: not a copydesk baseline"));
+}
+
+#[test]
+fn fixing_leaves_known_findings_and_unchanged_lines_alone() {
+    let dir = scratch("fix-scope");
+    git(&dir, &["init", "-q"]);
+    fs::write(dir.join("story.txt"), "Headline\n\nTroops massed amongst the ruins.\n").expect("write");
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    let paragraph = "The clashes are the worst since the 1990s, raising the risk of a wider war.";
+    let new = format!(
+        "Headline\n\n{paragraph}\n\n{paragraph}\n\nTroops massed amongst the ruins.\n\nTalks in the the night.\n"
+    );
+    fs::write(dir.join("story.txt"), new).expect("write");
+    // The duplicate paragraph and `the the` are new; the `amongst` line is old. Removing the
+    // duplicate moves the old line up, and still it is not touched.
+    let o = copydesk(&dir, &["check", "--diff", "--unsafe-fixes", "--diff-base", "HEAD", "story.txt"]);
+    let diff = String::from_utf8_lossy(&o.stdout);
+    assert!(diff.contains("+Talks in the night."), "{diff}");
+    assert!(diff.contains(&format!("-{paragraph}")), "{diff}");
+    assert!(!diff.contains("among the"), "`amongst` on an unchanged line stays: {diff}");
+    // A baseline's findings are not fixed either.
+    fs::write(dir.join("old.txt"), "Headline\n\nTalks began in the the capital amongst friends.\n")
+        .expect("write");
+    let o = copydesk(&dir, &["check", "--write-baseline", "b.json", "old.txt"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = copydesk(&dir, &["check", "--fix", "--unsafe-fixes", "--baseline", "b.json", "old.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        fs::read_to_string(dir.join("old.txt")).expect("read"),
+        "Headline\n\nTalks began in the the capital amongst friends.\n",
+        "the archive is not rewritten"
+    );
+    // Updating a baseline in place keeps what it knew; --diff records nothing, so it refuses.
+    fs::write(
+        dir.join("old.txt"),
+        "Headline\n\nTalks began in the the capital amongst friends.\n\nKiev talks.\n",
+    )
+    .expect("write");
+    let o = copydesk(&dir, &["check", "--baseline", "b.json", "--write-baseline", "b.json", "old.txt"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = copydesk(&dir, &["check", "--format", "short", "--baseline", "b.json", "old.txt"]);
+    assert_eq!(found(&o), Vec::<String>::new(), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = copydesk(&dir, &["check", "--diff", "--write-baseline", "e.json", "old.txt"]);
+    assert_eq!(o.status.code(), Some(2));
 }

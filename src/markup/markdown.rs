@@ -20,6 +20,7 @@ pub(super) fn parse(text: &str) -> Document<'_> {
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let mut prose_ranges: Vec<Range<usize>> = Vec::new();
     let mut atom_ranges: Vec<Range<usize>> = Vec::new();
+    let mut html: Vec<Range<usize>> = Vec::new();
     let mut walker = Walker { blocks: Vec::new(), containers: Vec::new(), open: None };
     // Depth inside code blocks, HTML blocks and front matter, whose text is never prose.
     let mut hidden = 0usize;
@@ -64,6 +65,7 @@ pub(super) fn parse(text: &str) -> Document<'_> {
                 atom_ranges.push(range);
             }
             Event::SoftBreak | Event::HardBreak if hidden == 0 => walker.extend(range),
+            Event::Html(_) | Event::InlineHtml(_) => html.push(range),
             _ => {}
         }
     }
@@ -71,7 +73,7 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     let mut blocks = walker.blocks;
     blocks.sort_by_key(|b| b.range.start);
     let prose = build_prose(text, &prose_ranges, &atom_ranges, &blocks);
-    Document { text, prose, blocks }
+    Document { text, prose, blocks, html: Some(html) }
 }
 
 struct Walker {

@@ -110,6 +110,9 @@ pub struct Document<'a> {
     pub text: &'a str,
     pub prose: Cow<'a, str>,
     pub blocks: Vec<Block>,
+    /// Where raw HTML is (Markdown): suppression comments count only there, not in code. `None`
+    /// for plain text, which has no code.
+    pub html: Option<Vec<Range<usize>>>,
 }
 
 impl<'a> Document<'a> {

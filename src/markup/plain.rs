@@ -1,5 +1,5 @@
-//! Plain-text articles: blocks are runs of lines separated by blank lines (or by a line holding
-//! only a suppression comment, `<!-- copydesk-disable … -->`).
+//! Plain-text articles: blocks are runs of lines separated by blank lines; a line holding only a
+//! suppression comment (`<!-- copydesk-disable … -->`) is skipped, and does not end a block.
 //!
 //! A one-line block with no closing punctuation is a heading when it opens the article or is in
 //! title case, the way wire stories put a headline first and subheads between paragraphs.
@@ -17,8 +17,13 @@ pub(super) fn parse(text: &str) -> Document<'_> {
         let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
         let trimmed = line.trim();
-        // A line holding only a suppression comment is no prose: it separates blocks.
-        if trimmed.is_empty() || crate::suppress::is_directive_line(trimmed) {
+        // A line holding only a suppression comment is no prose, but it does not end a
+        // paragraph: it may stand inside a hard-wrapped one.
+        if crate::suppress::is_directive_line(trimmed) {
+            line_start = line_end;
+            continue;
+        }
+        if trimmed.is_empty() {
             if let Some(start) = block_start.take() {
                 blocks.push(new_block(text, start..block_end, blocks.is_empty()));
             }
@@ -42,7 +47,7 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     }
     prose_ranges.push(at..text.len());
     let prose = build_prose(text, &prose_ranges, &[], &blocks);
-    Document { text, prose, blocks }
+    Document { text, prose, blocks, html: None }
 }
 
 fn new_block(text: &str, range: std::ops::Range<usize>, first: bool) -> Block {
