@@ -264,7 +264,7 @@ fn apply_levels(rules: &mut Vec<crate::rule::Rule>, levels: &[(String, Level)]) 
     let by_rule = levels.iter().filter(|(name, _)| name.contains('.'));
     let mut off = Vec::new();
     for (name, level) in by_pack.chain(by_rule) {
-        for rule in rules.iter_mut().filter(|r| r.id == *name || r.pack == *name) {
+        for rule in rules.iter_mut().filter(|r| crate::rule::covers(name, &r.id)) {
             match level {
                 Level::Off => off.push(rule.id.clone()),
                 Level::On(severity) => {
@@ -573,9 +573,7 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
 /// ignores its rule, leaves it out of its selection or turns it off; at the override's level.
 fn override_diagnostic(config: Option<&Config>, path: &Path, mut d: Diagnostic) -> Option<Diagnostic> {
     let Some(config) = config else { return Some(d) };
-    let names = |name: &String| {
-        *name == d.rule || d.rule.strip_prefix(name.as_str()).is_some_and(|r| r.starts_with('.'))
-    };
+    let names = |name: &String| crate::rule::covers(name, &d.rule);
     for o in config.overrides_for(path) {
         if o.ignore.iter().any(names) || (!o.select.is_empty() && !o.select.iter().any(names)) {
             return None;

@@ -57,8 +57,7 @@ impl RuleSet {
         let running = |id: &str| self.rules.iter().any(|r| r.id == id);
         let loaded_ids = || self.loaded.iter().filter(|n| n.contains('.'));
         let ran = |name: &str| {
-            let covers =
-                |id: &&String| *id == name || id.strip_prefix(name).is_some_and(|r| r.starts_with('.'));
+            let covers = |id: &&String| crate::rule::covers(name, id);
             self.loaded.is_empty() || loaded_ids().filter(covers).all(|id| running(id))
         };
         let known = |name: &str| {
@@ -80,7 +79,7 @@ impl RuleSet {
         }
         let known = |name: &String| self.rules.iter().any(|r| r.id == *name || r.pack == *name);
         let unknown: Vec<String> = select.iter().chain(ignore).filter(|n| !known(n)).cloned().collect();
-        let named = |rule: &Rule, names: &[String]| names.iter().any(|n| *n == rule.id || *n == rule.pack);
+        let named = |rule: &Rule, names: &[String]| names.iter().any(|n| crate::rule::covers(n, &rule.id));
         self.rules.retain(|r| (select.is_empty() || named(r, select)) && !named(r, ignore));
         unknown
     }

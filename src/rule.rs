@@ -72,6 +72,12 @@ pub struct Rule {
     pub kind: Kind,
 }
 
+/// Whether a name from the command line, a configuration or a suppression comment covers a rule:
+/// the rule's id, or its pack (`News` covers `News.Azeri`).
+pub fn covers(name: &str, id: &str) -> bool {
+    id == name || id.strip_prefix(name).is_some_and(|rest| rest.starts_with('.'))
+}
+
 /// Collects the problems of one file while its parts compile, and maps carets into strings.
 pub struct Compiler<'a> {
     file: &'a str,

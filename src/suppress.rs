@@ -24,6 +24,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::rule::covers as names_rule;
 
 /// The id under which problems with suppression comments are reported.
 pub const RULE: &str = "copydesk.Suppression";
@@ -165,10 +166,6 @@ fn regions(text: &str, directives: &[Directive]) -> (Vec<Region>, Vec<usize>) {
         directive,
     }));
     (regions, idle)
-}
-
-fn names_rule(name: &str, rule: &str) -> bool {
-    rule == name || rule.strip_prefix(name).is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// Drops the findings the article's suppression comments cover, and adds a finding for each

@@ -72,11 +72,13 @@ impl Named {
     }
 }
 
-/// Every file under a directory, honouring `.gitignore` (for checking that a configuration's
-/// globs match something).
+/// Every file under a directory, ignored ones included (a configuration may well exclude a
+/// gitignored build directory), but not git's own: for checking that a configuration's globs
+/// match something.
 pub fn all_files(dir: &Path) -> Vec<PathBuf> {
     ignore::WalkBuilder::new(dir)
-        .require_git(false)
+        .standard_filters(false)
+        .filter_entry(|e| e.file_name() != ".git")
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
