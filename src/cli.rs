@@ -252,29 +252,10 @@ fn load_profile_with(
         }
         if select {
             set.select(&config.select, &config.ignore);
-            apply_levels(&mut set.rules, &config.levels);
+            config::apply_levels(&mut set.rules, &config.levels);
         }
     }
     Ok(Profile { config, set })
-}
-
-/// Sets the configured levels: a pack's first, then a rule's own, which wins.
-fn apply_levels(rules: &mut Vec<crate::rule::Rule>, levels: &[(String, Level)]) {
-    let by_pack = levels.iter().filter(|(name, _)| !name.contains('.'));
-    let by_rule = levels.iter().filter(|(name, _)| name.contains('.'));
-    let mut off = Vec::new();
-    for (name, level) in by_pack.chain(by_rule) {
-        for rule in rules.iter_mut().filter(|r| crate::rule::covers(name, &r.id)) {
-            match level {
-                Level::Off => off.push(rule.id.clone()),
-                Level::On(severity) => {
-                    off.retain(|id| *id != rule.id);
-                    rule.level = *severity;
-                }
-            }
-        }
-    }
-    rules.retain(|r| !off.contains(&r.id));
 }
 
 /// Renders problems in a configuration file against it and returns the error that ends the run.
@@ -569,30 +550,12 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     Ok(if had_error { 2 } else { u8::from(failed) })
 }
 
-/// A finding as the configuration's overrides for its file leave it: dropped when an override
-/// ignores its rule, leaves it out of its selection or turns it off; at the override's level.
-fn override_diagnostic(config: Option<&Config>, path: &Path, mut d: Diagnostic) -> Option<Diagnostic> {
-    let Some(config) = config else { return Some(d) };
-    let names = |name: &String| crate::rule::covers(name, &d.rule);
-    for o in config.overrides_for(path) {
-        if o.ignore.iter().any(names) || (!o.select.is_empty() && !o.select.iter().any(names)) {
-            return None;
-        }
-        let levels = o
-            .levels
-            .iter()
-            .filter(|(n, _)| !n.contains('.'))
-            .chain(o.levels.iter().filter(|(n, _)| n.contains('.')));
-        for (name, level) in levels {
-            if names(name) {
-                match level {
-                    Level::Off => return None,
-                    Level::On(severity) => d.severity = *severity,
-                }
-            }
-        }
+/// A finding as the configuration's overrides for its file leave it (none without one).
+fn override_diagnostic(config: Option<&Config>, path: &Path, d: Diagnostic) -> Option<Diagnostic> {
+    match config {
+        Some(config) => config.apply_overrides(path, d),
+        None => Some(d),
     }
-    Some(d)
 }
 
 /// Prints the change fixing would make to an article as a unified diff (nothing when none).

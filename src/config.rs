@@ -37,8 +37,9 @@ use glob::Pattern;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::RuleSet;
+use crate::rule::covers;
 use crate::toml_file::{self, Problem};
 
 /// The names a configuration file may have, in the order they are looked for in a directory.
@@ -348,6 +349,51 @@ impl Config {
     /// The overrides that apply to a file, in file order.
     pub fn overrides_for<'c>(&'c self, file: &'c Path) -> impl Iterator<Item = &'c Override> + 'c {
         self.overrides.iter().filter(move |o| o.files.iter().any(|p| self.matches(p, file)))
+    }
+}
+
+/// The levels in pack-then-rule order: a rule's own level wins over its pack's.
+fn in_order(levels: &[(String, Level)]) -> impl Iterator<Item = &(String, Level)> {
+    let by_pack = levels.iter().filter(|(name, _)| !name.contains('.'));
+    by_pack.chain(levels.iter().filter(|(name, _)| name.contains('.')))
+}
+
+/// Sets the configured levels of the rules, and drops those turned off.
+pub fn apply_levels(rules: &mut Vec<crate::rule::Rule>, levels: &[(String, Level)]) {
+    let mut off = Vec::new();
+    for (name, level) in in_order(levels) {
+        for rule in rules.iter_mut().filter(|r| covers(name, &r.id)) {
+            match level {
+                Level::Off => off.push(rule.id.clone()),
+                Level::On(severity) => {
+                    off.retain(|id| *id != rule.id);
+                    rule.level = *severity;
+                }
+            }
+        }
+    }
+    rules.retain(|r| !off.contains(&r.id));
+}
+
+impl Config {
+    /// A finding as the overrides for its file leave it: dropped when an override ignores its
+    /// rule, leaves it out of its selection or turns it off; at the override's level.
+    pub fn apply_overrides(&self, path: &Path, mut d: Diagnostic) -> Option<Diagnostic> {
+        for o in self.overrides_for(path) {
+            let names = |name: &String| covers(name, &d.rule);
+            if o.ignore.iter().any(names) || (!o.select.is_empty() && !o.select.iter().any(names)) {
+                return None;
+            }
+            for (name, level) in in_order(&o.levels) {
+                if covers(name, &d.rule) {
+                    match level {
+                        Level::Off => return None,
+                        Level::On(severity) => d.severity = *severity,
+                    }
+                }
+            }
+        }
+        Some(d)
     }
 }
 
