@@ -11,6 +11,19 @@ fn copydesk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_copydesk")).args(args).output().expect("the binary runs")
 }
 
+/// Runs the binary with `input` on stdin.
+fn copydesk_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
 }
@@ -122,19 +135,10 @@ fn json_with_no_findings_is_still_a_document() {
 
 #[test]
 fn stdin_with_a_markdown_name() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-        .args(["check", "--format", "short", "--stdin-filename", "drafts/story.md", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"# Azeri headline\n\n`Azeri` in code. Azeri forces moved.\n")
-        .expect("write stdin");
-    let o = child.wait_with_output().expect("wait");
+    let o = copydesk_with_stdin(
+        &["check", "--format", "short", "--stdin-filename", "drafts/story.md", "-"],
+        b"# Azeri headline\n\n`Azeri` in code. Azeri forces moved.\n",
+    );
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.starts_with("drafts/story.md:1:3: warning[News.Azeri]"), "{out}");
@@ -448,20 +452,10 @@ fn diff_prints_the_fixes_and_writes_nothing() {
 
 #[test]
 fn fix_on_stdin_prints_the_fixed_text_and_the_findings_on_stderr() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-        .args(["check", "--fix", "--format", "short", "--level", "warning", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"In the the capital, Azeri troops massed.\n")
-        .expect("write");
-    let o = child.wait_with_output().expect("run");
+    let o = copydesk_with_stdin(
+        &["check", "--fix", "--format", "short", "--level", "warning", "-"],
+        b"In the the capital, Azeri troops massed.\n",
+    );
     assert_eq!(stdout(&o), "In the capital, Azeri troops massed.\n");
     assert!(stderr(&o).contains("<stdin>:1:17: warning[News.Azeri]"), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(1));
@@ -477,15 +471,7 @@ fn unsafe_fixes_alone_is_a_usage_error() {
 #[test]
 fn fix_on_stdin_gives_the_text_back_unchanged_when_it_cannot_fix_it() {
     for input in [&b"Talks in the the city.\n\0more\n"[..], &b"Talks \xff the the city.\n"[..]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-            .args(["check", "--fix", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        child.stdin.take().expect("stdin").write_all(input).expect("write");
-        let o = child.wait_with_output().expect("run");
+        let o = copydesk_with_stdin(&["check", "--fix", "-"], input);
         assert_eq!(o.stdout, input, "an editor keeps its buffer");
         assert_eq!(o.status.code(), Some(2), "and knows nothing was fixed: {}", stderr(&o));
     }
