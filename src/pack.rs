@@ -233,25 +233,57 @@ pub fn load_with(
             .expect("escaped terms")
     });
     let language = Language { segmenter, calendar, house, accepted };
-    let mut rules = Vec::new();
+    // Which files to compile: a bad name or a second definition is a problem, not a rule.
+    let mut todo: Vec<usize> = Vec::new();
+    let mut ids: Vec<(String, usize)> = Vec::new();
     for (index, file) in files.iter().enumerate().filter(|(_, f)| !f.is_pack_file()) {
-        let mut report = |problem: Problem| problems.push(FileProblem { file: index, problem });
         if let Some(problem) = bad_name(file) {
-            report(problem);
+            problems.push(FileProblem { file: index, problem });
             continue;
         }
         let id = format!("{}.{}", file.pack, file.name);
-        if let Some(earlier) = rules.iter().find(|r: &&rule::Rule| r.id == id) {
-            report(
-                Problem::new(0..0, format!("rule `{id}` is defined twice"), "second definition")
-                    .with_note(format!("first defined in {}", files[earlier.file].path)),
-            );
+        if let Some((_, earlier)) = ids.iter().find(|(known, _)| *known == id) {
+            problems.push(FileProblem {
+                file: index,
+                problem: Problem::new(0..0, format!("rule `{id}` is defined twice"), "second definition")
+                    .with_note(format!("first defined in {}", files[*earlier].path)),
+            });
             continue;
         }
+        ids.push((id, index));
+        todo.push(index);
+    }
+    // Compiling is mostly building regexes, which is independent per rule: the files are shared
+    // among the cores, and the rules kept in file order.
+    let compile = |index: usize| {
+        let file = &files[index];
         let origin = Origin { pack: &file.pack, name: &file.name, file: index, text: &file.text };
-        match rule::compile(&origin, &language) {
+        (index, rule::compile(&origin, &language))
+    };
+    let workers =
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(todo.len().max(1));
+    let mut compiled: Vec<(usize, Result<rule::Rule, Vec<Problem>>)> = if workers > 1 {
+        std::thread::scope(|scope| {
+            let compile = &compile;
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    let mine: Vec<usize> = todo.iter().copied().skip(w).step_by(workers).collect();
+                    scope.spawn(move || mine.into_iter().map(compile).collect::<Vec<_>>())
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("compiling a rule does not panic")).collect()
+        })
+    } else {
+        todo.iter().copied().map(compile).collect()
+    };
+    compiled.sort_by_key(|(index, _)| *index);
+    let mut rules = Vec::new();
+    for (index, result) in compiled {
+        match result {
             Ok(rule) => rules.push(rule),
-            Err(found) => found.into_iter().for_each(report),
+            Err(found) => {
+                problems.extend(found.into_iter().map(|problem| FileProblem { file: index, problem }))
+            }
         }
     }
     let set = RuleSet { files, rules, language, loaded: Vec::new() };

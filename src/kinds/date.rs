@@ -204,15 +204,12 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
     Some(Date {
         check,
-        dates: Regex::new(&dates_pattern(&calendar)).expect("built from escaped names"),
-        near_month: Regex::new(
-            &format!(
-                r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{{4,11}})\.?{gap}(?:[0-9]{{1,2}}|[0-9]{{4}}|last|next|this)(?-u:\b)|[0-9]{{1,2}}{gap}(?P<after>[A-Z][a-z]{{4,11}})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his){gap}(?P<within>[A-Z][a-z]{{6,11}})(?-u:\b))",
-                gap = crate::pattern::GAP
-            ),
-        )
-        .expect("a fixed pattern"),
-        ordinal: Regex::new(r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)").expect("a fixed pattern"),
+        dates: shared(&dates_pattern(&calendar)),
+        near_month: shared(&format!(
+            r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{{4,11}})\.?{gap}(?:[0-9]{{1,2}}|[0-9]{{4}}|last|next|this)(?-u:\b)|[0-9]{{1,2}}{gap}(?P<after>[A-Z][a-z]{{4,11}})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his){gap}(?P<within>[A-Z][a-z]{{6,11}})(?-u:\b))",
+            gap = crate::pattern::GAP
+        )),
+        ordinal: shared(r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)"),
         calendar,
         not_before: not_before?,
         dateline: dateline?,
@@ -220,6 +217,19 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         max_distance: spec.max_distance.as_ref().map_or(2, |d| *d.get_ref()),
         exceptions: exceptions?,
     })
+}
+
+/// A regex the date rules share: the five built-in ones read dates with the same patterns, so
+/// each is compiled once per run (a `Regex` clone shares the compiled program).
+fn shared(pattern: &str) -> Regex {
+    static CACHE: std::sync::Mutex<Vec<(String, Regex)>> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, regex)) = cache.iter().find(|(p, _)| p == pattern) {
+        return regex.clone();
+    }
+    let regex = Regex::new(pattern).expect("built from escaped names and fixed parts");
+    cache.push((pattern.to_owned(), regex.clone()));
+    regex
 }
 
 /// Checks the `with-day` list: one form of each month, in calendar order.
