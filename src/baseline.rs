@@ -59,7 +59,7 @@ pub fn entry_at(path: &str, text: &str, d: &Diagnostic) -> Entry {
 }
 
 /// Known findings, by file, rule and text.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Baseline {
     known: HashMap<(String, String, String), Vec<Entry>>,
 }

@@ -130,6 +130,9 @@ struct CheckArgs {
     /// (for hooks that pass every changed file).
     #[arg(long)]
     force_exclude: bool,
+    /// Check files on this many threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -387,17 +390,6 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         None => None,
     };
     let mut recorded: Vec<baseline::Entry> = Vec::new();
-    // With --diff-base, a finding counts only when its lines hold a change.
-    let on_changed_lines = |source: &Source, d: &Diagnostic| {
-        let Some(changes) = &changes else { return true };
-        if source.path.as_os_str() == "<stdin>" || !changes.covers(&source.path) {
-            return true;
-        }
-        let last_byte = d.range.end.saturating_sub(1).max(d.range.start);
-        let first = source.lines.position(&source.text, d.range.start).line;
-        let last = source.lines.position(&source.text, last_byte).line;
-        changes.touches(&source.path, first, last)
-    };
     let (min_level, fail_level) = (args.level, args.fail_level);
     // With --fix on stdin, stdout carries the fixed text, so the findings go to stderr.
     let fixing_stdin = args.fix && inputs.iter().any(|i| matches!(i, Input::Stdin));
@@ -423,111 +415,93 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         });
     }
     let mut reporter = Reporter::new(io::BufWriter::new(out), args.format, color).with_rules(rules);
-    let accept = |d: &Diagnostic| {
-        d.severity >= min_level
-            && d.fix.as_ref().is_some_and(|f| args.unsafe_fixes || f.applicability == Applicability::Safe)
-    };
     let named = walk::Named::new(&args.paths);
     let mut failed = false;
     let (mut fixed_files, mut fixes) = (0, 0);
     if !args.diff {
         reporter.begin().map_err(Error::Output)?;
     }
-    for (input, &profile) in inputs.iter().zip(&assigned) {
-        let Profile { config, set } = &profiles[profile];
-        // A configuration's include and exclude say which files a directory walk checks.
-        if let (Input::File(path), Some(config)) = (input, config) {
-            if (args.force_exclude || !named.contains(path)) && !config.walks_into(path) {
-                continue;
-            }
-        }
-        let article = match (input, stdin) {
-            (Input::Stdin, Some(bytes)) => {
-                walk::stdin_article(args.stdin_filename.as_deref(), bytes.to_vec())
-            }
-            (Input::Stdin, None) => walk::read_stdin(args.stdin_filename.as_deref()),
-            (Input::File(path), _) => walk::read_file(path),
-        };
-        // Stdin being fixed that cannot be read as an article goes back unchanged, and the run
-        // fails (exit 2), so an editor keeps its buffer and knows.
-        let give_back = |stdin: Option<&[u8]>| {
-            if let (Input::Stdin, Some(bytes)) = (input, stdin) {
-                let _ = io::stdout().lock().write_all(bytes);
-            }
-        };
-        let mut source = match article {
-            Ok(Article::Text(source)) => source,
-            Ok(Article::Binary(path)) => {
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "note: {}: skipped, not a text file (it has NUL bytes)",
-                    path.display()
-                );
-                if stdin.is_some() && *input == Input::Stdin {
-                    give_back(stdin);
-                    had_error = true;
+    // Files are checked in parallel, a batch at a time, and written in order: output is the same
+    // with any number of threads, and memory holds one batch, not the run.
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+        |n| n.max(1),
+    );
+    // The workers ask the baseline what it knows (to leave known findings unfixed); the writer
+    // consumes its own copy, entry by entry.
+    let known = baseline.clone();
+    let job = Job {
+        args,
+        stdin,
+        named: &named,
+        changes: changes.as_ref(),
+        baseline: known.as_ref(),
+        profiles: &profiles,
+    };
+    let work: Vec<(&Input, usize)> = inputs.iter().zip(assigned.iter().copied()).collect();
+    let mut progress = Progress::new(work.len());
+    for batch in work.chunks(BATCH) {
+        let outcomes = parallel_map(batch, threads, |&(input, profile)| job.check_one(input, profile));
+        for (outcome, &(input, _)) in outcomes.into_iter().zip(batch) {
+            let (source, mut diagnostics) = match outcome {
+                Outcome::Skipped => continue,
+                Outcome::NotAnArticle { error, note } => {
+                    if let Some(err) = &error {
+                        report_error(err);
+                    }
+                    if let Some(note) = note {
+                        let _ = writeln!(io::stderr().lock(), "{note}");
+                    }
+                    // Stdin being fixed that cannot be read as an article goes back unchanged,
+                    // and the run fails (exit 2), so an editor keeps its buffer and knows.
+                    if let (Input::Stdin, Some(bytes)) = (input, stdin) {
+                        let _ = io::stdout().lock().write_all(bytes);
+                        had_error = true;
+                    }
+                    had_error |= error.is_some();
+                    continue;
                 }
-                continue;
-            }
-            Err(err) => {
-                report_error(&err);
-                give_back(stdin);
-                had_error = true;
-                continue;
-            }
-        };
-        if args.fix || args.diff {
-            let overrides = |d: &Diagnostic| override_diagnostic(config.as_ref(), &source.path, d.clone());
-            // Changed lines and baseline entries are read off the article as it is on disk, so with
-            // either, one pass: later passes' findings sit in text that has moved.
-            let passes = if changes.is_some() || baseline.is_some() { 1 } else { fix::MAX_PASSES };
-            let shown_as = source.display_path();
-            let fixed = fix::until_stable(set, &source.text, source.format, passes, |text, d| {
-                overrides(d).is_some_and(|d| accept(&d))
-                    && on_changed_lines(&source, d)
-                    && baseline.as_ref().is_none_or(|b| !b.knows(&baseline::entry_at(&shown_as, text, d)))
-            });
-            if args.diff {
-                failed |= fixed.text != source.text;
-                print_diff(&source, &fixed.text)?;
-                continue;
-            }
-            let changed = fixed.text != source.text;
-            let written = match input {
-                Input::Stdin => io::stdout().lock().write_all(fixed.text.as_bytes()).map_err(Error::Output),
-                Input::File(path) if changed => write::replace(path, &source.text, &fixed.text),
-                Input::File(_) => Ok(()),
+                Outcome::Diff { source, fixed } => {
+                    failed |= fixed != source.text;
+                    print_diff(&source, &fixed)?;
+                    continue;
+                }
+                Outcome::Checked { source, diagnostics, fixed } => {
+                    if let Some(fixed) = fixed {
+                        if let Input::Stdin = input {
+                            io::stdout().lock().write_all(fixed.text.as_bytes()).map_err(Error::Output)?;
+                        }
+                        match fixed.written {
+                            Ok(true) => {
+                                fixed_files += 1;
+                                fixes += fixed.applied;
+                            }
+                            Ok(false) => {}
+                            Err(err) => {
+                                report_error(&err);
+                                had_error = true;
+                            }
+                        }
+                    }
+                    (source, diagnostics)
+                }
             };
-            match written {
-                Ok(()) if changed => {
-                    fixed_files += 1;
-                    fixes += fixed.applied;
-                    source = Source::new(source.path, source.format, fixed.text);
-                }
-                Ok(()) => {}
-                Err(err) => {
-                    report_error(&err);
-                    had_error = true;
-                }
+            progress.add(source.text.len());
+            // A baseline being written records every finding, known ones included, so that
+            // `--baseline b.json --write-baseline b.json` updates it.
+            if args.write_baseline.is_some() {
+                recorded.extend(diagnostics.iter().map(|d| baseline::entry(&source, d)));
             }
+            if let Some(baseline) = &mut baseline {
+                baseline.filter(&source, &mut diagnostics);
+            }
+            diagnostics.retain(|d| d.severity >= min_level);
+            failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
+            reporter.file(&source, &diagnostics).map_err(Error::Output)?;
         }
-        let mut diagnostics: Vec<Diagnostic> = set
-            .check(&source.text, source.format)
-            .into_iter()
-            .filter_map(|d| override_diagnostic(config.as_ref(), &source.path, d))
-            .collect();
-        diagnostics.retain(|d| d.severity >= min_level && on_changed_lines(&source, d));
-        // A baseline being written records every finding, known ones included, so that
-        // `--baseline b.json --write-baseline b.json` updates it.
-        if args.write_baseline.is_some() {
-            recorded.extend(diagnostics.iter().map(|d| baseline::entry(&source, d)));
-        }
-        if let Some(baseline) = &mut baseline {
-            baseline.filter(&source, &mut diagnostics);
-        }
-        failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
-        reporter.file(&source, &diagnostics).map_err(Error::Output)?;
+        progress.show();
     }
+    progress.clear();
     if !args.diff {
         reporter.finish().map_err(Error::Output)?;
     }
@@ -548,6 +522,187 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         failed = false;
     }
     Ok(if had_error { 2 } else { u8::from(failed) })
+}
+
+/// How many files are checked in parallel before their output is written.
+const BATCH: usize = 64;
+
+/// What the files of a run share while they are checked in parallel.
+struct Job<'a> {
+    args: &'a CheckArgs,
+    stdin: Option<&'a [u8]>,
+    named: &'a walk::Named,
+    changes: Option<&'a changed::Changes>,
+    baseline: Option<&'a baseline::Baseline>,
+    profiles: &'a [Profile],
+}
+
+/// What checking one input gave, before anything is written.
+enum Outcome {
+    /// Left out by the configuration's include or exclude.
+    Skipped,
+    /// Not read as an article: an error, or a note (a binary file).
+    NotAnArticle { error: Option<Error>, note: Option<String> },
+    /// `--diff`: the article and its fixed text.
+    Diff { source: Source, fixed: String },
+    /// The article (fixed, with `--fix`) and its findings (after the configuration's overrides
+    /// and the changed lines, before the level and the baseline, which the writer applies).
+    Checked { source: Source, diagnostics: Vec<Diagnostic>, fixed: Option<FixedFile> },
+}
+
+/// What `--fix` did to one article.
+struct FixedFile {
+    text: String,
+    applied: usize,
+    /// Whether the file was rewritten.
+    written: Result<bool, Error>,
+}
+
+impl Job<'_> {
+    /// Reads, fixes and checks one input.
+    fn check_one(&self, input: &Input, profile: usize) -> Outcome {
+        let args = self.args;
+        let Profile { config, set } = &self.profiles[profile];
+        // A configuration's include and exclude say which files a directory walk checks.
+        if let (Input::File(path), Some(config)) = (input, config) {
+            if (args.force_exclude || !self.named.contains(path)) && !config.walks_into(path) {
+                return Outcome::Skipped;
+            }
+        }
+        let article = match (input, self.stdin) {
+            (Input::Stdin, Some(bytes)) => {
+                walk::stdin_article(args.stdin_filename.as_deref(), bytes.to_vec())
+            }
+            (Input::Stdin, None) => walk::read_stdin(args.stdin_filename.as_deref()),
+            (Input::File(path), _) => walk::read_file(path),
+        };
+        let mut source = match article {
+            Ok(Article::Text(source)) => source,
+            Ok(Article::Binary(path)) => {
+                let note = format!("note: {}: skipped, not a text file (it has NUL bytes)", path.display());
+                return Outcome::NotAnArticle { error: None, note: Some(note) };
+            }
+            Err(err) => return Outcome::NotAnArticle { error: Some(err), note: None },
+        };
+        let overrides = |d: Diagnostic| override_diagnostic(config.as_ref(), &source.path, d);
+        let mut fixed_file = None;
+        if args.fix || args.diff {
+            // Changed lines and baseline entries are read off the article as it is on disk, so
+            // with either, one pass: later passes' findings sit in text that has moved.
+            let passes = if self.changes.is_some() || self.baseline.is_some() { 1 } else { fix::MAX_PASSES };
+            let shown_as = source.display_path();
+            let accept = |text: &str, d: &Diagnostic| {
+                let fixable = d
+                    .fix
+                    .as_ref()
+                    .is_some_and(|f| args.unsafe_fixes || f.applicability == Applicability::Safe);
+                let known = self.baseline.is_some_and(|b| b.knows(&baseline::entry_at(&shown_as, text, d)));
+                fixable
+                    && !known
+                    && overrides(d.clone()).is_some_and(|d| d.severity >= args.level)
+                    && self.on_changed_lines(&source, d)
+            };
+            let fixed = fix::until_stable(set, &source.text, source.format, passes, accept);
+            if args.diff {
+                return Outcome::Diff { source, fixed: fixed.text };
+            }
+            let changed = fixed.text != source.text;
+            let written = match input {
+                Input::File(path) if changed => {
+                    write::replace(path, &source.text, &fixed.text).map(|()| true)
+                }
+                _ => Ok(false),
+            };
+            if matches!(written, Ok(true)) || matches!(input, Input::Stdin) {
+                source = Source::new(source.path, source.format, fixed.text.clone());
+            }
+            fixed_file = Some(FixedFile { text: fixed.text, applied: fixed.applied, written });
+        }
+        let diagnostics = set
+            .check(&source.text, source.format)
+            .into_iter()
+            .filter_map(|d| override_diagnostic(config.as_ref(), &source.path, d))
+            .filter(|d| self.on_changed_lines(&source, d))
+            .collect();
+        Outcome::Checked { source, diagnostics, fixed: fixed_file }
+    }
+
+    /// With --diff-base, whether a finding's lines hold a change.
+    fn on_changed_lines(&self, source: &Source, d: &Diagnostic) -> bool {
+        let Some(changes) = self.changes else { return true };
+        if source.path.as_os_str() == "<stdin>" || !changes.covers(&source.path) {
+            return true;
+        }
+        let last_byte = d.range.end.saturating_sub(1).max(d.range.start);
+        let first = source.lines.position(&source.text, d.range.start).line;
+        let last = source.lines.position(&source.text, last_byte).line;
+        changes.touches(&source.path, first, last)
+    }
+}
+
+/// `f` over `items` on `threads` threads, results in the items' order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if threads <= 1 || items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(items.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().expect("checking a file does not panic")).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A progress line on stderr for a run over many files, when stderr is a terminal and the run
+/// takes more than a moment: files done, of how many, and the rate.
+struct Progress {
+    total: usize,
+    done: usize,
+    bytes: usize,
+    start: std::time::Instant,
+    shown: bool,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        let enabled = total > BATCH && io::stderr().is_terminal();
+        Progress { total, done: 0, bytes: 0, start: std::time::Instant::now(), shown: false, enabled }
+    }
+
+    fn add(&mut self, bytes: usize) {
+        self.done += 1;
+        self.bytes += bytes;
+    }
+
+    fn show(&mut self) {
+        let elapsed = self.start.elapsed().as_secs_f64();
+        if !self.enabled || elapsed < 0.5 {
+            return;
+        }
+        let rate = self.bytes as f64 / 1e6 / elapsed;
+        let _ = write!(io::stderr().lock(), "\r{} of {} files, {rate:.1} MB/s ", self.done, self.total);
+        self.shown = true;
+    }
+
+    fn clear(&self) {
+        if self.shown {
+            let _ = write!(io::stderr().lock(), "\r\x1b[K");
+        }
+    }
 }
 
 /// A finding as the configuration's overrides for its file leave it (none without one).
