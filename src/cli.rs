@@ -133,6 +133,10 @@ struct CheckArgs {
     /// Check files on this many threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// After the run, print on stderr how long loading the rules took and the time each rule
+    /// spent checking, slowest first (summed over threads).
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -354,10 +358,12 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     if config_paths.is_empty() {
         config_paths.push(config_path(&args.source, Path::new(".")));
     }
+    let loading = std::time::Instant::now();
     let mut profiles = Vec::new();
     for path in &config_paths {
         profiles.push(load_profile(&args.source, path.as_deref())?);
     }
+    let loaded_in = loading.elapsed();
     // A name on the command line must be a rule or pack that some configuration loaded (even
     // one it turned off); each configuration then runs what it has of them.
     let loaded = |name: &String| {
@@ -374,6 +380,9 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     }
     for profile in &mut profiles {
         profile.set.select(&select, &ignore);
+        if args.timings {
+            profile.set.time_rules();
+        }
     }
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err(Error::Usage("--unsafe-fixes goes with --fix or --diff".into()));
@@ -505,6 +514,9 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     if !args.diff {
         reporter.finish().map_err(Error::Output)?;
     }
+    if args.timings {
+        print_timings(loaded_in, &profiles);
+    }
     if args.fix {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         let _ = writeln!(
@@ -522,6 +534,26 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         failed = false;
     }
     Ok(if had_error { 2 } else { u8::from(failed) })
+}
+
+/// `--timings`: rule loading, then each rule's checking time, slowest first.
+fn print_timings(loaded_in: std::time::Duration, profiles: &[Profile]) {
+    let mut err = io::stderr().lock();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let _ = writeln!(err, "{:>10.1} ms  loading rules", ms(loaded_in));
+    let mut times: Vec<(String, std::time::Duration)> = Vec::new();
+    for (id, time) in profiles.iter().flat_map(|p| p.set.rule_times()) {
+        match times.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, total)) => *total += time,
+            None => times.push((id, time)),
+        }
+    }
+    times.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let total: std::time::Duration = times.iter().map(|(_, t)| *t).sum();
+    for (id, time) in &times {
+        let share = if total.is_zero() { 0.0 } else { time.as_secs_f64() / total.as_secs_f64() * 100.0 };
+        let _ = writeln!(err, "{:>10.1} ms  {share:>5.1}%  {id}", ms(*time));
+    }
 }
 
 /// How many files are checked in parallel before their output is written.

@@ -11,6 +11,12 @@ use crate::pack::{Language, RuleFile};
 use crate::rule::Rule;
 use crate::segment::Segments;
 use crate::source::Format;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+use crate::hash::Map;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 /// Rules ready to run, with the files they came from (for reporting problems in them) and the
 /// language data of their packs.
@@ -22,12 +28,80 @@ pub struct RuleSet {
     /// Every rule id and pack loaded, before `select` narrowed the rules that run: a
     /// suppression comment may name any of them.
     pub loaded: Vec<String>,
+    /// With `--timings`: time spent per rule (nanoseconds, by index in `rules`), then parsing,
+    /// segmenting and prefiltering, summed over every document checked on any thread.
+    pub timings: Option<Vec<AtomicU64>>,
+    /// Built from the rules on first use (and again after `select`).
+    prefilter: OnceLock<Prefilter>,
+}
+
+/// The literals of every rule's patterns in one automaton, looked for once per document: a rule
+/// whose patterns need a literal the document lacks skips them without a regex search.
+#[derive(Debug)]
+struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    /// For each literal, the slots (numbered across the rule set) that list it.
+    owners: Vec<Vec<usize>>,
+    /// For each rule, its first slot; one more entry closes the last rule's slots.
+    bases: Vec<usize>,
+}
+
+impl Prefilter {
+    fn new(rules: &[Rule]) -> Prefilter {
+        let mut bases = vec![0];
+        let mut index: Map<&[u8], usize> = Map::default();
+        let mut literals: Vec<&[u8]> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut slot = 0;
+        for rule in rules {
+            for set in &rule.literals {
+                for literal in set {
+                    let i = *index.entry(literal).or_insert_with(|| {
+                        literals.push(literal);
+                        owners.push(Vec::new());
+                        literals.len() - 1
+                    });
+                    owners[i].push(slot);
+                }
+                slot += 1;
+            }
+            bases.push(slot);
+        }
+        // The literals are lowercase and the documents' `folded` prose too; a DFA, because the
+        // automaton is built once per run and searched in every document.
+        let automaton = (!literals.is_empty())
+            .then(|| AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(&literals).ok())
+            .flatten();
+        Prefilter { automaton, owners, bases }
+    }
+
+    /// For each slot, whether one of its literals is in `folded`.
+    fn present(&self, folded: &str) -> Vec<bool> {
+        let mut present = vec![false; self.bases.last().copied().unwrap_or(0)];
+        match &self.automaton {
+            Some(automaton) => {
+                for found in automaton.find_overlapping_iter(folded) {
+                    for &slot in &self.owners[found.pattern().as_usize()] {
+                        present[slot] = true;
+                    }
+                }
+            }
+            // No automaton (it did not build): every pattern is searched.
+            None => present.fill(true),
+        }
+        present
+    }
 }
 
 impl RuleSet {
+    /// A rule set of these rules, from these files, with their packs' language data.
+    pub fn new(files: Vec<RuleFile>, rules: Vec<Rule>, language: Language) -> RuleSet {
+        RuleSet { files, rules, language, ..RuleSet::default() }
+    }
+
     /// Checks one document with every rule.
     pub fn check(&self, text: &str, format: Format) -> Vec<Diagnostic> {
-        self.check_with(text, format, self.rules.iter())
+        self.run(text, format, 0..self.rules.len())
     }
 
     /// Checks one document with the given rules of this set.
@@ -37,14 +111,35 @@ impl RuleSet {
         format: Format,
         rules: impl Iterator<Item = &'r Rule>,
     ) -> Vec<Diagnostic> {
+        let indices: Vec<usize> =
+            rules.filter_map(|rule| self.rules.iter().position(|r| std::ptr::eq(r, rule))).collect();
+        self.run(text, format, indices.into_iter())
+    }
+
+    /// Checks one document with the rules at these indices.
+    fn run(&self, text: &str, format: Format, rules: impl Iterator<Item = usize>) -> Vec<Diagnostic> {
+        let started = self.timings.as_ref().map(|_| Instant::now());
         let doc = Document::parse(text, format);
         let seg = self.language.segmenter.segment(&doc);
+        let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules));
+        let present = prefilter.present(&doc.folded);
+        let mut clock = started.map(|start| {
+            self.record(self.rules.len(), start);
+            Instant::now()
+        });
         let mut out = Vec::new();
         let mut hits = Vec::new();
-        for rule in rules {
-            let cx = Context { doc: &doc, seg: &seg, scope: rule.scope, skip_quotes: rule.skip_quotes };
+        for index in rules {
+            let rule = &self.rules[index];
+            let present = &present[prefilter.bases[index]..prefilter.bases[index + 1]];
+            let cx =
+                Context { doc: &doc, seg: &seg, scope: rule.scope, skip_quotes: rule.skip_quotes, present };
             rule.kind.check(&cx, &mut hits);
             out.extend(hits.drain(..).filter_map(|hit| diagnostic(rule, hit, &doc, &seg)));
+            if let Some(start) = &mut clock {
+                self.record(index, *start);
+                *start = Instant::now();
+            }
         }
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // Text the newsroom accepts (`[style] accept`) is never flagged.
@@ -68,6 +163,32 @@ impl RuleSet {
         out
     }
 
+    /// Adds the time since `start` to the rule at `index` (`rules.len()`: parsing, segmenting and
+    /// prefiltering).
+    fn record(&self, index: usize, start: Instant) {
+        if let Some(slot) = self.timings.as_ref().and_then(|t| t.get(index)) {
+            let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            slot.fetch_add(nanos, Ordering::Relaxed);
+        }
+    }
+
+    /// Starts counting the time each rule takes (`--timings`).
+    pub fn time_rules(&mut self) {
+        self.timings = Some((0..=self.rules.len()).map(|_| AtomicU64::new(0)).collect());
+    }
+
+    /// The time counted per rule, slowest first, with parsing, segmenting and prefiltering as one.
+    pub fn rule_times(&self) -> Vec<(String, std::time::Duration)> {
+        let Some(timings) = &self.timings else { return Vec::new() };
+        let names = self.rules.iter().map(|r| r.id.as_str()).chain(["(parse, segment, prefilter)"]);
+        let mut times: Vec<(String, std::time::Duration)> = names
+            .zip(timings)
+            .map(|(name, t)| (name.to_owned(), std::time::Duration::from_nanos(t.load(Ordering::Relaxed))))
+            .collect();
+        times.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        times
+    }
+
     /// Keeps the rules named by `select` (all when empty) and not named by `ignore`; a name is a
     /// rule id or a pack. Returns the names that match no rule.
     pub fn select(&mut self, select: &[String], ignore: &[String]) -> Vec<String> {
@@ -81,6 +202,7 @@ impl RuleSet {
         let unknown: Vec<String> = select.iter().chain(ignore).filter(|n| !known(n)).cloned().collect();
         let named = |rule: &Rule, names: &[String]| names.iter().any(|n| crate::rule::covers(n, &rule.id));
         self.rules.retain(|r| (select.is_empty() || named(r, select)) && !named(r, ignore));
+        self.prefilter = OnceLock::new();
         unknown
     }
 

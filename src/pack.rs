@@ -286,7 +286,7 @@ pub fn load_with(
             }
         }
     }
-    let set = RuleSet { files, rules, language, loaded: Vec::new() };
+    let set = RuleSet::new(files, rules, language);
     if verify_examples {
         for rule in set.rules.iter().filter(|r| !set.files[r.file].builtin) {
             for problem in crate::examples::verify(&set, rule) {

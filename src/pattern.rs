@@ -17,7 +17,8 @@ use std::ops::Range;
 
 use regex::{Captures, Regex, RegexBuilder};
 use regex_syntax::ast::{self, Ast};
-use regex_syntax::hir::{Class, HirKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Class, HirKind, Look, LookSet};
 use toml::Spanned;
 
 use crate::rule::Compiler;
@@ -39,6 +40,12 @@ pub struct Patterns {
     regex: Regex,
     items: Vec<Item>,
     words: bool,
+    /// Whether a pattern asserts more than a word boundary (`^`, `$`, `\B`), so that a match in
+    /// a part of a text may not be a match in the whole.
+    anchored: bool,
+    /// The rule's prefilter slot for the literals one of which is in every match; `None` when
+    /// the patterns have no such short list (`\w+-\w+`), and are always searched.
+    slot: Option<usize>,
 }
 
 /// Whether patterns match whole words or anywhere.
@@ -104,17 +111,31 @@ impl Patterns {
         mode: Mode,
         ignore_case: bool,
     ) -> Option<Patterns> {
+        Patterns::compile_with(cx, list, mode, ignore_case, true)
+    }
+
+    /// [`Patterns::compile`], with a prefilter slot when `prefilter` (not for exceptions, which
+    /// are searched only where something was found).
+    fn compile_with(
+        cx: &mut Compiler,
+        list: &[Spanned<String>],
+        mode: Mode,
+        ignore_case: bool,
+        prefilter: bool,
+    ) -> Option<Patterns> {
         let words = mode == Mode::Words;
         let mut items = Vec::new();
         let mut alternatives = Vec::new();
         let mut next_group = 1;
         let mut ok = true;
+        let mut anchored = false;
         for (origin, pattern) in list.iter().enumerate() {
             let Some(pieces) = validate(cx, pattern, ignore_case) else {
                 ok = false;
                 continue;
             };
             for piece in pieces {
+                anchored |= piece.anchored;
                 let before = if words && piece.starts_word { r"(?-u:\b)" } else { "" };
                 let after = if words && piece.ends_word { r"(?-u:\b)" } else { "" };
                 alternatives.push(format!("{before}({}){after}", piece.source));
@@ -125,8 +146,13 @@ impl Patterns {
         if !ok {
             return None;
         }
-        match build(&alternatives.join("|"), ignore_case) {
-            Ok(regex) => Some(Patterns { regex, items, words }),
+        let source = alternatives.join("|");
+        match build(&source, ignore_case) {
+            Ok(regex) => {
+                let literals = if prefilter { required_literals(&source, ignore_case) } else { None };
+                let slot = literals.map(|literals| cx.prefilter(literals));
+                Some(Patterns { regex, items, words, anchored, slot })
+            }
             Err(message) => {
                 let span = list.first().map(Spanned::span).unwrap_or(0..0);
                 cx.error(span, format!("these patterns do not compile: {message}"), "in this list");
@@ -143,6 +169,22 @@ impl Patterns {
         ignore_case: bool,
     ) -> Option<Option<Patterns>> {
         if list.is_empty() { Some(None) } else { Patterns::compile(cx, list, mode, ignore_case).map(Some) }
+    }
+
+    /// Whether the patterns may match in a document, by what the prefilter found in it (the
+    /// rule's slots): `false` when a literal every match needs is missing.
+    pub fn may_match(&self, present: &[bool]) -> bool {
+        self.slot.is_none_or(|slot| present.get(slot).copied().unwrap_or(true))
+    }
+
+    /// Where the first match in `text` may start, or `None` when nothing in `text` matches: a
+    /// lower bound for the matches in any part of it (a block of a document), so that a rule
+    /// searches each document once when it has nothing to find, not each block.
+    pub fn earliest(&self, text: &str) -> Option<usize> {
+        if self.anchored {
+            return Some(0);
+        }
+        self.regex.find(text).map(|m| m.start())
     }
 
     /// The ranges of every match in `text`, left to right, never overlapping.
@@ -167,6 +209,193 @@ impl Patterns {
     }
 }
 
+/// Literals one of which is in every match of `pattern`, ASCII-lowercased, for a prefilter that
+/// searches a document's [`fold`]ed prose: finding none of them proves the pattern matches
+/// nothing there. `None` when the pattern has no such list worth searching for (`\w+-\w+`, or
+/// only short or common words).
+///
+/// A space of the pattern (a [`GAP`]) is a space of the literal, as it is one in the folded
+/// prose: "tip of the iceberg" is one literal. The literals are read off the case-sensitive
+/// pattern, so that `ignore-case` does not multiply them; with `ignore-case`, letters outside
+/// ASCII (whose other case the prefilter would not find) split a literal, and so does any other
+/// whitespace.
+fn required_literals(pattern: &str, ignore_case: bool) -> Option<Vec<Vec<u8>>> {
+    let pattern = pattern.replace(GAP, r"\x00");
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&pattern).ok()?;
+    let mut literals = required(&hir, ignore_case)?;
+    if literals.iter().map(|l| score(l)).min()? < MIN_SCORE {
+        return None;
+    }
+    // A literal with another inside it adds nothing: where it is, the other is too.
+    literals.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    literals.dedup();
+    let mut kept: Vec<Vec<u8>> = Vec::new();
+    for literal in literals {
+        if !kept.iter().any(|k| literal.windows(k.len()).any(|w| w == k.as_slice())) {
+            kept.push(literal);
+        }
+    }
+    kept.sort();
+    Some(kept)
+}
+
+/// A document's prose as the prefilter searches it: ASCII letters lowercased, and each run of
+/// whitespace and markup markers that has whitespace in it one space (what a [`GAP`] matches).
+pub fn fold(prose: &str) -> String {
+    let bytes = prose.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let gap_start =
+            ascii_space(b) || b == crate::markup::MARK || (!b.is_ascii() && starts_space(prose, i));
+        if !gap_start {
+            // Anything else, a byte at a time: non-ASCII bytes are copied as they are.
+            out.push(b.to_ascii_lowercase());
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut spaced = false;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if ascii_space(c) {
+                spaced = true;
+                i += 1;
+            } else if c == crate::markup::MARK {
+                i += 1;
+            } else if !c.is_ascii() && starts_space(prose, i) {
+                spaced = true;
+                i += prose[i..].chars().next().map_or(1, char::len_utf8);
+            } else {
+                break;
+            }
+        }
+        if spaced {
+            out.push(b' ');
+        } else {
+            out.extend_from_slice(&bytes[start..i]);
+        }
+    }
+    String::from_utf8(out).expect("only ASCII bytes were changed, into ASCII bytes")
+}
+
+/// Whether an ASCII byte is whitespace as `\s` has it (vertical tab included).
+fn ascii_space(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0x0b
+}
+
+/// Whether a non-ASCII whitespace character starts at byte `i`.
+fn starts_space(text: &str, i: usize) -> bool {
+    text.is_char_boundary(i) && text[i..].chars().next().is_some_and(char::is_whitespace)
+}
+
+/// The least a prefilter literal scores (its length, less for a common word) to be worth it.
+const MIN_SCORE: usize = 3;
+
+/// Words so common in news copy that a prefilter looking for them finds them everywhere.
+const COMMON: &[&[u8]] = &[
+    b"the", b"and", b"for", b"that", b"with", b"was", b"said", b"from", b"have", b"has", b"had", b"will",
+    b"would", b"are", b"not", b"but", b"its", b"his", b"her", b"they", b"this", b"were", b"been", b"which",
+    b"their", b"more", b"also", b"after", b"year", b"percent", b"than", b"about", b"could", b"other",
+    b"there", b"time", b"company", b"market", b"then", b"into", b"over", b"some", b"what", b"when", b"who",
+    b"one", b"two", b"all", b"can", b"new", b"out", b"off", b"did", b"does", b"our", b"you", b"she",
+];
+
+fn score(literal: &[u8]) -> usize {
+    let word = literal.trim_ascii();
+    if COMMON.contains(&word) { 1 } else { word.len() }
+}
+
+/// A set of literals one of which every match of `hir` contains; the best-scoring such set of
+/// the ones found (in a concatenation, each run of literals is one such set).
+fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::HirKind;
+    let set_score = |set: &Vec<Vec<u8>>| set.iter().map(|l| score(l)).min().unwrap_or(0);
+    match hir.kind() {
+        HirKind::Literal(literal) => best_piece(&literal.0, ignore_case).map(|l| vec![l]),
+        HirKind::Capture(capture) => required(&capture.sub, ignore_case),
+        HirKind::Repetition(repetition) if repetition.min > 0 => required(&repetition.sub, ignore_case),
+        HirKind::Alternation(branches) => {
+            let mut union = Vec::new();
+            for branch in branches {
+                union.extend(required(branch, ignore_case)?);
+            }
+            Some(union)
+        }
+        HirKind::Concat(items) => {
+            let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
+            let mut run: Vec<u8> = Vec::new();
+            let flush = |run: &mut Vec<u8>, candidates: &mut Vec<Vec<Vec<u8>>>| {
+                if let Some(piece) = best_piece(run, ignore_case) {
+                    candidates.push(vec![piece]);
+                }
+                run.clear();
+            };
+            for item in items {
+                match literal_bytes(item) {
+                    Some(bytes) => run.extend_from_slice(bytes),
+                    // A zero-width assertion keeps the literals on both sides together.
+                    None if matches!(item.kind(), HirKind::Look(_)) => {}
+                    None => {
+                        flush(&mut run, &mut candidates);
+                        candidates.extend(required(item, ignore_case));
+                    }
+                }
+            }
+            flush(&mut run, &mut candidates);
+            // Small alternations beside literals multiply out: "(should|could) of".
+            candidates.extend(extracted(hir, ExtractKind::Prefix, ignore_case));
+            candidates.extend(extracted(hir, ExtractKind::Suffix, ignore_case));
+            candidates.into_iter().max_by_key(set_score)
+        }
+        _ => None,
+    }
+}
+
+/// The prefixes (or suffixes) of `hir` that regex-syntax finds, cut where a prefilter literal
+/// must end; `None` when they are not a short list.
+fn extracted(hir: &regex_syntax::hir::Hir, kind: ExtractKind, ignore_case: bool) -> Option<Vec<Vec<u8>>> {
+    let prefix = matches!(kind, ExtractKind::Prefix);
+    let mut extractor = Extractor::new();
+    extractor.kind(kind).limit_total(256);
+    let seq = extractor.extract(hir);
+    let mut out = Vec::new();
+    for literal in seq.literals()? {
+        let text = String::from_utf8_lossy(literal.as_bytes());
+        let splits = |c: char| splits_literal(c, ignore_case);
+        let piece = if prefix { text.split(splits).next() } else { text.rsplit(splits).next() };
+        let piece = piece.filter(|p| !p.is_empty())?;
+        out.push(piece.replace('\0', " ").to_ascii_lowercase().into_bytes());
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Whether a character of a pattern's literal cannot be part of a prefilter literal.
+fn splits_literal(c: char, ignore_case: bool) -> bool {
+    (ignore_case && !c.is_ascii()) || c.is_whitespace() || c == char::from(crate::markup::MARK)
+}
+
+/// The bytes of a literal, looking through capture groups.
+fn literal_bytes(hir: &regex_syntax::hir::Hir) -> Option<&[u8]> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(literal) => Some(&literal.0),
+        HirKind::Capture(capture) => literal_bytes(&capture.sub),
+        _ => None,
+    }
+}
+
+/// The best part of a run of literal bytes to search for, ASCII-lowercased: with `ignore_case`,
+/// non-ASCII bytes split it.
+fn best_piece(run: &[u8], ignore_case: bool) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(run);
+    text.split(|c| splits_literal(c, ignore_case))
+        .filter(|p| !p.is_empty())
+        .map(|p| p.replace('\0', " ").to_ascii_lowercase().into_bytes())
+        .max_by_key(|p| score(p))
+}
+
 /// Whole-word patterns that excuse a match they overlap ("Chicken Kiev" excuses "Kiev").
 #[derive(Debug, Default)]
 pub struct Exceptions(Option<Patterns>);
@@ -174,7 +403,10 @@ pub struct Exceptions(Option<Patterns>);
 impl Exceptions {
     /// Compiles exceptions (whole-word patterns); `None` when one has a mistake.
     pub fn compile(cx: &mut Compiler, list: &[Spanned<String>], ignore_case: bool) -> Option<Exceptions> {
-        Patterns::compile_optional(cx, list, Mode::Words, ignore_case).map(Exceptions)
+        if list.is_empty() {
+            return Some(Exceptions(None));
+        }
+        Patterns::compile_with(cx, list, Mode::Words, ignore_case, false).map(|p| Exceptions(Some(p)))
     }
 
     /// The places in `text` an exception matches, in order.
@@ -228,6 +460,8 @@ struct Piece {
     ends_word: bool,
     /// The number of capture groups of its own.
     groups: usize,
+    /// Whether it asserts more than a word boundary.
+    anchored: bool,
 }
 
 /// Checks one pattern; returns its pieces (a top-level alternation whose branches differ in
@@ -265,9 +499,17 @@ fn validate(cx: &mut Compiler, pattern: &Spanned<String>, ignore_case: bool) -> 
     let edges: Vec<(bool, bool)> =
         branches.iter().map(|b| (edge_is_word(source, b, true), edge_is_word(source, b, false))).collect();
     let groups = hir.properties().explicit_captures_len();
+    let boundaries = LookSet::empty().insert(Look::WordAscii).insert(Look::WordUnicode);
+    let anchored = !hir.properties().look_set().subtract(boundaries).is_empty();
     if edges.windows(2).all(|w| w[0] == w[1]) {
         let (starts_word, ends_word) = edges[0];
-        return Some(vec![Piece { source: widen_spaces(source, &ast), starts_word, ends_word, groups }]);
+        return Some(vec![Piece {
+            source: widen_spaces(source, &ast),
+            starts_word,
+            ends_word,
+            groups,
+            anchored,
+        }]);
     }
     let mut pieces = Vec::new();
     for (branch, (starts_word, ends_word)) in branches.into_iter().zip(edges) {
@@ -276,7 +518,7 @@ fn validate(cx: &mut Compiler, pattern: &Spanned<String>, ignore_case: bool) -> 
         // A branch is re-parsed on its own so that its spaces and groups are counted alone.
         let own = ast::parse::Parser::new().parse(text).ok()?;
         let groups = regex_syntax::Parser::new().parse(text).ok()?.properties().explicit_captures_len();
-        pieces.push(Piece { source: widen_spaces(text, &own), starts_word, ends_word, groups });
+        pieces.push(Piece { source: widen_spaces(text, &own), starts_word, ends_word, groups, anchored });
     }
     Some(pieces)
 }
@@ -420,6 +662,38 @@ mod tests {
         assert_eq!(widened("a  b [ ] c ?"), format!("a{GAP}b{GAP}[ ]{GAP}c ?"));
         assert_eq!(widened("[]a ] b"), format!("[]a ]{GAP}b"));
         assert_eq!(widened("(?x) a b"), "(?x) a b");
+    }
+
+    fn literals(pattern: &str, ignore_case: bool) -> Option<Vec<String>> {
+        let source = {
+            let ast = ast::parse::Parser::new().parse(pattern).unwrap();
+            format!(r"(?-u:\b)({})(?-u:\b)", widen_spaces(pattern, &ast))
+        };
+        required_literals(&source, ignore_case)
+            .map(|l| l.into_iter().map(|b| String::from_utf8(b).unwrap()).collect())
+    }
+
+    #[test]
+    fn prefilter_literals() {
+        assert_eq!(literals("tip of the iceberg", true).unwrap(), vec!["tip of the iceberg"]);
+        assert_eq!(
+            literals("game[- ]changers?|paradigm shift", true).unwrap(),
+            vec!["changer", "paradigm shift"]
+        );
+        assert_eq!(literals("(should|could) of", true).unwrap(), vec!["could of", "should of"]);
+        // Ignoring case, a letter outside ASCII splits the literal; case kept, it stays.
+        assert_eq!(literals("Élysée Palace", true).unwrap(), vec!["e palace"]);
+        assert_eq!(literals("Élysée Palace", false).unwrap(), vec!["Élysée palace"]);
+        // Nothing worth searching for: classes, short or common words.
+        assert_eq!(literals(r"\w+-\w+", true), None);
+        assert_eq!(literals(r"\d+ (?:a|to)", true), None);
+        assert_eq!(literals("to|unique", true), None);
+    }
+
+    #[test]
+    fn folded_prose_matches_literals_with_spaces() {
+        assert_eq!(fold("Tip  of\n\x1fthe\u{a0}ICEBERG, \x1fCafé\x1f"), "tip of the iceberg, café\x1f");
+        assert_eq!(fold("a\x1f\x1fb \t"), "a\x1f\x1fb ");
     }
 
     #[test]

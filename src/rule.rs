@@ -70,6 +70,8 @@ pub struct Rule {
     pub message: Template,
     pub examples: Vec<ExampleSpec>,
     pub kind: Kind,
+    /// The literal sets its patterns need, by prefilter slot (see [`Compiler::prefilter`]).
+    pub literals: Vec<Vec<Vec<u8>>>,
 }
 
 /// Whether a name from the command line, a configuration or a suppression comment covers a rule:
@@ -84,12 +86,21 @@ pub struct Compiler<'a> {
     /// The packs' language data (the calendar the date kind matches with).
     pub language: &'a Language,
     pub problems: Vec<Problem>,
+    /// The literal sets of the rule's patterns, for the rule set's prefilter, by slot.
+    pub literals: Vec<Vec<Vec<u8>>>,
 }
 
 impl<'a> Compiler<'a> {
     /// A compiler for the rule file whose text is `file`.
     pub fn new(file: &'a str, language: &'a Language) -> Compiler<'a> {
-        Compiler { file, language, problems: Vec::new() }
+        Compiler { file, language, problems: Vec::new(), literals: Vec::new() }
+    }
+
+    /// Gives a list of patterns a prefilter slot: the rule set looks for `literals` in each
+    /// document once, for all rules, and the patterns are searched only where one is found.
+    pub fn prefilter(&mut self, literals: Vec<Vec<u8>>) -> usize {
+        self.literals.push(literals);
+        self.literals.len() - 1
     }
 
     /// Reports a problem at `span` of the file.
@@ -214,6 +225,7 @@ pub fn compile(origin: &Origin, language: &Language) -> Result<Rule, Vec<Problem
             message,
             examples: spec.example.into_iter().map(Spanned::into_inner).collect(),
             kind,
+            literals: cx.literals,
         }),
         _ => {
             let mut problems = cx.problems;

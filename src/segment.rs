@@ -29,15 +29,22 @@ pub struct Segmenter {
 pub struct Segments {
     pub sentences: Vec<Range<usize>>,
     pub words: Vec<Range<usize>>,
+    /// For each word, whether it opens its sentence: no word of the sentence comes before it.
+    pub initial: Vec<bool>,
     pub quotes: Vec<Range<usize>>,
 }
 
 impl Segments {
     /// The words inside a range, as a slice of `words`.
     pub fn words_in(&self, range: &Range<usize>) -> &[Range<usize>] {
+        &self.words[self.word_indices(range)]
+    }
+
+    /// The indices in `words` of the words inside a range.
+    pub fn word_indices(&self, range: &Range<usize>) -> Range<usize> {
         let first = self.words.partition_point(|w| w.start < range.start);
         let last = self.words.partition_point(|w| w.end <= range.end);
-        &self.words[first..last.max(first)]
+        first..last.max(first)
     }
 
     /// Whether `offset` lies inside a direct quotation, its marks included.
@@ -71,6 +78,7 @@ impl Segmenter {
             words(text, base, &mut segments.words);
             quotes(text, base, &mut segments.quotes);
         }
+        segments.initial = initials(&segments.sentences, &segments.words);
         segments
     }
 
@@ -79,7 +87,12 @@ impl Segmenter {
         let mut start = skip_space(text, 0);
         let mut i = start;
         while i < bytes.len() {
-            let c = text[i..].chars().next().expect("i is a character boundary");
+            // Only `.`, `!`, `?` and `…` (which starts with 0xE2) stop a sentence.
+            let Some(at) = bytes[i..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2)) else {
+                break;
+            };
+            i += at;
+            let c = char_at(text, i);
             i += c.len_utf8();
             if !matches!(c, '.' | '!' | '?' | '…') {
                 continue;
@@ -154,6 +167,23 @@ impl Segmenter {
     }
 }
 
+/// Whether each word opens its sentence: the word before it starts before the sentence does.
+/// A word before the first sentence counts from the start of the text.
+fn initials(sentences: &[Range<usize>], words: &[Range<usize>]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(words.len());
+    let mut s = 0; // sentences starting at or before the current word
+    let mut previous: Option<usize> = None;
+    for word in words {
+        while s < sentences.len() && sentences[s].start <= word.start {
+            s += 1;
+        }
+        let start = s.checked_sub(1).map_or(0, |i| sentences[i].start);
+        out.push(previous.is_none_or(|p| p < start));
+        previous = Some(word.start);
+    }
+    out
+}
+
 fn skip_space(text: &str, from: usize) -> usize {
     text[from..].find(|c: char| !c.is_whitespace()).map_or(text.len(), |i| from + i)
 }
@@ -161,34 +191,55 @@ fn skip_space(text: &str, from: usize) -> usize {
 /// Words: runs of letters and digits, joined across an apostrophe or hyphen between letters and
 /// across `.` or `,` between digits ("don't", "Nagorno-Karabakh", "30,000", "3.5").
 fn words(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
-    let mut chars = text.char_indices().peekable();
-    let mut current: Option<(usize, usize, char)> = None; // start, end, last char
-    while let Some((i, c)) = chars.next() {
-        if c.is_alphanumeric() {
-            match &mut current {
-                Some((_, end, last)) => {
-                    *end = i + c.len_utf8();
-                    *last = c;
-                }
-                None => current = Some((i, i + c.len_utf8(), c)),
-            }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
             continue;
         }
-        if let Some((start, end, last)) = current {
-            let joins = chars.peek().is_some_and(|&(_, next)| match c {
-                '\'' | '’' | '-' | '‑' => last.is_alphanumeric() && next.is_alphanumeric(),
-                '.' | ',' => last.is_ascii_digit() && next.is_ascii_digit(),
-                _ => false,
-            });
-            if joins {
+        let c = char_at(text, i);
+        i += c.len_utf8();
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let start = i - c.len_utf8();
+        // Runs of ASCII letters and digits without decoding, then one character at a time.
+        while i < bytes.len() {
+            if bytes[i].is_ascii_alphanumeric() {
+                i += 1;
                 continue;
             }
-            out.push(base + start..base + end);
-            current = None;
+            let c = char_at(text, i);
+            if c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
+            let after = i + c.len_utf8();
+            let joins = after < bytes.len() && {
+                let last = text[..i].chars().next_back().expect("the word has a character");
+                let next = char_at(text, after);
+                match c {
+                    '\'' | '’' | '-' | '‑' => last.is_alphanumeric() && next.is_alphanumeric(),
+                    '.' | ',' => last.is_ascii_digit() && next.is_ascii_digit(),
+                    _ => false,
+                }
+            };
+            if !joins {
+                break;
+            }
+            i = after;
         }
+        out.push(base + start..base + i);
     }
-    if let Some((start, end, _)) = current {
-        out.push(base + start..base + end);
+}
+
+/// The character at byte `i`, a character boundary inside `text`; ASCII without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => char::from(b),
+        _ => text[i..].chars().next().expect("i is a character boundary inside the text"),
     }
 }
 
@@ -203,10 +254,19 @@ fn quotes(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
         out.push(base + start..base + end);
         *after_last = end;
     };
-    for (i, c) in text.char_indices() {
-        let end = i + c.len_utf8();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Only `"` and the curly marks (which start with 0xE2) matter; `prev` is the character
+    // before each of them.
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'"' || b == 0xE2) {
+        let at = i + at;
+        if at > i {
+            prev = text[..at].chars().next_back().expect("not at the start");
+        }
+        let c = char_at(text, at);
+        let end = at + c.len_utf8();
         match c {
-            '“' if open.is_none() => open = Some(i),
+            '“' if open.is_none() => open = Some(at),
             '”' => {
                 // A closing mark with no opening one ends a quotation begun in the last paragraph.
                 let start = open.take().unwrap_or(after_last);
@@ -223,13 +283,14 @@ fn quotes(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
                     if closes {
                         close(after_last, end, out, &mut after_last);
                     } else {
-                        open = Some(i);
+                        open = Some(at);
                     }
                 }
             },
             _ => {}
         }
         prev = c;
+        i = end;
     }
     if let Some(start) = open {
         out.push(base + start..base + text.trim_end().len());

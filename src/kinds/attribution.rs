@@ -141,6 +141,11 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Attribution
 impl Attribution {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        let claimed =
+            cx.may_match(&self.claims) || self.claims_before.as_ref().is_some_and(|c| cx.may_match(c));
+        if !claimed || !cx.may_match(&self.figures) {
+            return;
+        }
         // The lede: the story's first paragraph, whose source news copy often gives in the next.
         let mut paragraphs = cx.doc.blocks.iter().filter(|b| b.scope == Scope::Paragraph);
         let lede = paragraphs.next().map(|b| b.range.clone());

@@ -34,6 +34,8 @@
 //! exceptions = ['New Year']
 //! ```
 
+use std::borrow::Cow;
+use std::hash::Hasher;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -120,10 +122,12 @@ enum Case {
     Other,
 }
 
-struct Word {
+struct Word<'t> {
     range: Range<usize>,
     /// Lowercased, without a possessive `'s`.
-    key: String,
+    key: Cow<'t, str>,
+    /// The hash of `key`.
+    hash: u64,
     case: Case,
     /// Whether its case says something: not sentence-initial, not all capitals.
     informative: bool,
@@ -140,25 +144,28 @@ impl Capitalization {
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let words = self.words(cx);
         let candidates = self.candidates(&words);
-        // Distinct names, each looked up by its words: at every word, one hash lookup per
-        // distinct name length, whatever the number of names.
-        let word_keys: Vec<&str> = words.iter().map(|w| w.key.as_str()).collect();
-        let mut names: Map<&[&str], usize> = Map::default();
+        // Distinct names, found by the hash of their words: at every word, the hashes of the
+        // runs starting there are built one word at a time, up to the longest name.
+        let mut names: Vec<Range<usize>> = Vec::new(); // the first candidate of each name
+        let mut by_hash: Map<u64, Vec<usize>> = Map::default();
+        let same = |a: usize, b: usize, n: usize| (0..n).all(|j| words[a + j].key == words[b + j].key);
         for range in candidates {
-            let key = &word_keys[range];
+            let key = &words[range.clone()];
             let excepted =
-                self.exceptions.iter().any(|e| e.iter().map(String::as_str).eq(key.iter().copied()));
-            if !excepted {
-                let next = names.len();
-                names.entry(key).or_insert(next);
+                self.exceptions.iter().any(|e| e.iter().map(String::as_str).eq(key.iter().map(|w| &*w.key)));
+            if excepted {
+                continue;
+            }
+            let ids = by_hash.entry(run_hash(key)).or_default();
+            if !ids
+                .iter()
+                .any(|&k| names[k].len() == range.len() && same(names[k].start, range.start, range.len()))
+            {
+                ids.push(names.len());
+                names.push(range);
             }
         }
-        if names.is_empty() {
-            return;
-        }
-        let mut lengths: Vec<usize> = names.keys().map(|k| k.len()).collect();
-        lengths.sort_unstable();
-        lengths.dedup();
+        let Some(longest) = names.iter().map(ExactSizeIterator::len).max() else { return };
         // How many words from each one on are joined, with no possessive before the last.
         let mut reach = vec![1usize; words.len()];
         for i in (0..words.len().saturating_sub(1)).rev() {
@@ -167,17 +174,19 @@ impl Capitalization {
             }
         }
         let mut occurrences: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-        let mut lengths_of: Vec<usize> = vec![0; names.len()];
-        for (key, &k) in &names {
-            lengths_of[k] = key.len();
-        }
         for i in 0..words.len() {
-            for &n in lengths.iter().take_while(|&&n| n <= reach[i]) {
-                if let Some(&k) = names.get(&word_keys[i..i + n]) {
-                    occurrences[k].push(i);
+            let mut hash = RUN_SEED;
+            for n in 1..=reach[i].min(longest) {
+                hash = add_to_run(hash, words[i + n - 1].hash);
+                let Some(ids) = by_hash.get(&hash) else { continue };
+                for &k in ids {
+                    if names[k].len() == n && same(names[k].start, i, n) {
+                        occurrences[k].push(i);
+                    }
                 }
             }
         }
+        let lengths_of: Vec<usize> = names.iter().map(ExactSizeIterator::len).collect();
         let mut flagged: Vec<(usize, usize, usize)> = Vec::new(); // start word, length, established start
         for (k, starts) in occurrences.iter().enumerate() {
             let n = lengths_of[k];
@@ -233,14 +242,15 @@ impl Capitalization {
     }
 
     /// The words of the blocks this kind reads, with their case and whether it is informative.
-    fn words(&self, cx: &Context) -> Vec<Word> {
+    fn words<'t>(&self, cx: &Context<'t>) -> Vec<Word<'t>> {
         let mut words = Vec::new();
+        let prose: &'t str = &cx.doc.prose;
         for block in cx.blocks().filter(|b| !matches!(b.scope, Scope::Heading | Scope::Table)) {
             let mut previous_end: Option<usize> = None;
-            for range in cx.seg.words_in(&block.range) {
-                let text = &cx.doc.prose[range.clone()];
-                let initial =
-                    cx.sentence_initial(range) || opens_clause(&cx.doc.prose[block.range.start..range.start]);
+            for w in cx.seg.word_indices(&block.range) {
+                let range = &cx.seg.words[w];
+                let text = &prose[range.clone()];
+                let initial = cx.seg.initial[w] || opens_clause(&prose[block.range.start..range.start]);
                 if !cx.counts(range) {
                     previous_end = None;
                     continue;
@@ -254,7 +264,8 @@ impl Capitalization {
                 words.push(Word {
                     range: range.clone(),
                     possessive: key.len() < text.len(),
-                    connector: self.connectors.contains(&key),
+                    connector: self.connectors.iter().any(|c| *c == key),
+                    hash: word_hash(&key),
                     key,
                     case,
                     informative: !initial && case != Case::Other,
@@ -275,7 +286,7 @@ impl Capitalization {
         let mut runs: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            if !capitalized(&words[i]) || FUNCTION_WORDS.contains(&words[i].key.as_str()) {
+            if !capitalized(&words[i]) || FUNCTION_WORDS.contains(&&*words[i].key) {
                 i += 1;
                 continue;
             }
@@ -315,7 +326,7 @@ impl Capitalization {
             && to - from <= 2
             && (from..=to).all(|j| words[j].joined)
             && !words[from - 1].possessive
-            && words[from..to].iter().all(|w| w.case == Case::Lower && self.connectors.contains(&w.key))
+            && words[from..to].iter().all(|w| w.case == Case::Lower && w.connector)
     }
 }
 
@@ -360,9 +371,26 @@ fn case_of(word: &str) -> Case {
     }
 }
 
-fn key_of(word: &str) -> String {
+fn key_of(word: &str) -> Cow<'_, str> {
     let stem = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
-    stem.to_lowercase()
+    if stem.chars().any(char::is_uppercase) { Cow::Owned(stem.to_lowercase()) } else { Cow::Borrowed(stem) }
+}
+
+const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
+fn word_hash(key: &str) -> u64 {
+    let mut hasher = crate::hash::FxHasher::default();
+    hasher.write(key.as_bytes());
+    hasher.finish()
+}
+
+/// The hash of a run of words, extended by one word.
+fn add_to_run(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+fn run_hash(words: &[Word]) -> u64 {
+    words.iter().fold(RUN_SEED, |hash, w| add_to_run(hash, w.hash))
 }
 
 #[cfg(test)]

@@ -72,7 +72,8 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> 
 impl Existence {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
-        for block in cx.blocks() {
+        let patterns = self.tokens.iter().chain(&self.raw);
+        for block in cx.blocks_matching(patterns).iter().filter(|b| cx.scope.contains(b.scope)) {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
             let mut found: Vec<_> =

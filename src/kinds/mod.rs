@@ -63,6 +63,8 @@ pub struct Context<'a> {
     pub seg: &'a Segments,
     pub scope: ScopeSet,
     pub skip_quotes: bool,
+    /// What the rule set's prefilter found of this rule's literals, by slot.
+    pub present: &'a [bool],
 }
 
 impl Context<'_> {
@@ -71,14 +73,38 @@ impl Context<'_> {
         self.doc.blocks.iter().filter(|b| self.scope.contains(b.scope))
     }
 
+    /// The blocks in scope where one of `patterns` may match: from the block of the first match in
+    /// the whole document on, none when nothing matches. One search of the document instead of
+    /// one per block when a rule has nothing to find, as in most documents.
+    pub fn blocks_matching<'p>(&self, patterns: impl IntoIterator<Item = &'p Patterns>) -> &[Block] {
+        let earliest = patterns
+            .into_iter()
+            .filter(|p| p.may_match(self.present))
+            .filter_map(|p| p.earliest(&self.doc.prose))
+            .min();
+        let Some(earliest) = earliest else { return &[] };
+        let first = self.doc.blocks.partition_point(|b| b.range.end <= earliest);
+        &self.doc.blocks[first..]
+    }
+
+    /// Whether `patterns` may match in the document (the prefilter found a literal they need).
+    pub fn may_match(&self, patterns: &Patterns) -> bool {
+        patterns.may_match(self.present)
+    }
+
     /// Whether a word opens its sentence: nothing but punctuation stands between the start of the
     /// sentence and the word (`“The` opens one).
     pub fn sentence_initial(&self, word: &Range<usize>) -> bool {
-        let i = self.seg.sentences.partition_point(|s| s.start <= word.start);
-        let start = i.checked_sub(1).map_or(0, |i| self.seg.sentences[i].start);
-        // The word before, if it is in the same sentence, opens it instead.
         let w = self.seg.words.partition_point(|w| w.start < word.start);
-        w.checked_sub(1).is_none_or(|w| self.seg.words[w].start < start)
+        match self.seg.words.get(w) {
+            Some(found) if found.start == word.start => self.seg.initial[w],
+            // Not a word of the segmentation: it opens its sentence if no word of it comes first.
+            _ => {
+                let i = self.seg.sentences.partition_point(|s| s.start <= word.start);
+                let start = i.checked_sub(1).map_or(0, |i| self.seg.sentences[i].start);
+                w.checked_sub(1).is_none_or(|w| self.seg.words[w].start < start)
+            }
+        }
     }
 
     /// The text of a range as a message quotes it: the original, without the markup markers
@@ -119,7 +145,8 @@ impl Context<'_> {
         skip_names: bool,
     ) -> Vec<(&'p Block, Range<usize>, Found<'p>)> {
         let mut out = Vec::new();
-        for block in self.blocks() {
+        let blocks = self.blocks_matching([patterns]).iter().filter(|b| self.scope.contains(b.scope));
+        for block in blocks {
             let text = self.doc.prose(block.range.clone());
             let mut found: Vec<Found> = patterns.captures_iter(text).collect();
             exceptions.retain_unexcused(text, &mut found, |f| f.range.clone());

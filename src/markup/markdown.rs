@@ -73,7 +73,7 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     let mut blocks = walker.blocks;
     blocks.sort_by_key(|b| b.range.start);
     let prose = build_prose(text, &prose_ranges, &atom_ranges, &blocks);
-    Document { text, prose, blocks, html: Some(html) }
+    Document::new(text, prose, blocks, Some(html))
 }
 
 struct Walker {

@@ -47,7 +47,7 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     }
     prose_ranges.push(at..text.len());
     let prose = build_prose(text, &prose_ranges, &[], &blocks);
-    Document { text, prose, blocks, html: None }
+    Document::new(text, prose, blocks, None)
 }
 
 fn new_block(text: &str, range: std::ops::Range<usize>, first: bool) -> Block {
