@@ -430,8 +430,8 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     if !args.diff {
         reporter.begin().map_err(Error::Output)?;
     }
-    // Files are checked in parallel, a batch at a time, and written in order: output is the same
-    // with any number of threads, and memory holds one batch, not the run.
+    // Files are checked in parallel and written in order: output is the same with any number of
+    // threads, and memory holds a window of files, not the run.
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
         |n| n.max(1),
@@ -449,9 +449,16 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     };
     let work: Vec<(&Input, usize)> = inputs.iter().zip(assigned.iter().copied()).collect();
     let mut progress = Progress::new(work.len());
-    for batch in work.chunks(BATCH) {
-        let outcomes = parallel_map(batch, threads, |&(input, profile)| job.check_one(input, profile));
-        for (outcome, &(input, _)) in outcomes.into_iter().zip(batch) {
+    let ordered = Ordered::new();
+    let check = |&(input, profile): &(&Input, usize)| job.check_one(input, profile);
+    std::thread::scope(|scope| -> Result<(), Error> {
+        for _ in 0..threads.min(work.len()) {
+            scope.spawn(|| ordered.work(&work, &check));
+        }
+        // Workers stop when this returns, early on an error included.
+        let _stop = ordered.stop_on_drop();
+        for (i, &(input, _)) in work.iter().enumerate() {
+            let outcome = ordered.take(i);
             let (source, mut diagnostics) = match outcome {
                 Outcome::Skipped => continue,
                 Outcome::NotAnArticle { error, note } => {
@@ -507,9 +514,10 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
             diagnostics.retain(|d| d.severity >= min_level);
             failed |= diagnostics.iter().any(|d| d.severity >= fail_level);
             reporter.file(&source, &diagnostics).map_err(Error::Output)?;
+            progress.show();
         }
-        progress.show();
-    }
+        Ok(())
+    })?;
     progress.clear();
     if !args.diff {
         reporter.finish().map_err(Error::Output)?;
@@ -555,9 +563,6 @@ fn print_timings(loaded_in: std::time::Duration, profiles: &[Profile]) {
         let _ = writeln!(err, "{:>10.1} ms  {share:>5.1}%  {id}", ms(*time));
     }
 }
-
-/// How many files are checked in parallel before their output is written.
-const BATCH: usize = 64;
 
 /// What the files of a run share while they are checked in parallel.
 struct Job<'a> {
@@ -672,30 +677,106 @@ impl Job<'_> {
     }
 }
 
-/// `f` over `items` on `threads` threads, results in the items' order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if threads <= 1 || items.len() <= 1 {
-        return items.iter().map(f).collect();
+/// Work on a list of items done on worker threads and handed out in the items' order, at most
+/// `WINDOW` items ahead of the one taken last, so that memory holds a window of results, not
+/// the run.
+struct Ordered<R> {
+    next: std::sync::atomic::AtomicUsize,
+    state: std::sync::Mutex<OrderedState<R>>,
+    /// Signalled when a result is in (or the work stopped).
+    ready: std::sync::Condvar,
+    /// Signalled when a result is taken (or the work stopped).
+    room: std::sync::Condvar,
+}
+
+struct OrderedState<R> {
+    done: std::collections::BTreeMap<usize, R>,
+    /// How many results have been taken.
+    taken: usize,
+    stopped: bool,
+}
+
+/// How far ahead of the writer the workers may get.
+const WINDOW: usize = 256;
+
+impl<R: Send> Ordered<R> {
+    fn new() -> Self {
+        let state = OrderedState { done: std::collections::BTreeMap::new(), taken: 0, stopped: false };
+        Ordered {
+            next: std::sync::atomic::AtomicUsize::new(0),
+            state: std::sync::Mutex::new(state),
+            ready: std::sync::Condvar::new(),
+            room: std::sync::Condvar::new(),
+        }
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(items.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().expect("checking a file does not panic")).collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, OrderedState<R>> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A worker: takes the next item until there are none, or the work stopped.
+    fn work<T>(&self, items: &[T], f: &impl Fn(&T) -> R) {
+        // A worker that panics stops the work, so the writer does not wait for it forever.
+        let _stop = self.stop_on_drop_if_panicking();
+        loop {
+            let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else { return };
+            let mut state = self.lock();
+            while i >= state.taken + WINDOW && !state.stopped {
+                state = self.room.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            if state.stopped {
+                return;
+            }
+            drop(state);
+            let result = f(item);
+            self.lock().done.insert(i, result);
+            self.ready.notify_all();
+        }
+    }
+
+    /// The result for item `i`, waiting for it; items are taken in order.
+    fn take(&self, i: usize) -> R {
+        let mut state = self.lock();
+        loop {
+            if let Some(result) = state.done.remove(&i) {
+                state.taken = i + 1;
+                drop(state);
+                self.room.notify_all();
+                return result;
+            }
+            assert!(!state.stopped, "a worker checking files stopped (it panicked)");
+            state = self.ready.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    fn stop(&self) {
+        self.lock().stopped = true;
+        self.room.notify_all();
+        self.ready.notify_all();
+    }
+
+    fn stop_on_drop(&self) -> StopOnDrop<'_, R> {
+        StopOnDrop { ordered: self, always: true }
+    }
+
+    fn stop_on_drop_if_panicking(&self) -> StopOnDrop<'_, R> {
+        StopOnDrop { ordered: self, always: false }
+    }
+}
+
+/// Stops an [`Ordered`] when dropped (`always`), or when dropped by a panic.
+struct StopOnDrop<'a, R: Send> {
+    ordered: &'a Ordered<R>,
+    always: bool,
+}
+
+impl<R: Send> Drop for StopOnDrop<'_, R> {
+    fn drop(&mut self) {
+        if self.always || std::thread::panicking() {
+            self.ordered.stop();
+        }
+    }
 }
 
 /// A progress line on stderr for a run over many files, when stderr is a terminal and the run
@@ -706,13 +787,23 @@ struct Progress {
     bytes: usize,
     start: std::time::Instant,
     shown: bool,
+    /// When the line was last shown, in seconds from the start.
+    last_shown: f64,
     enabled: bool,
 }
 
 impl Progress {
     fn new(total: usize) -> Progress {
-        let enabled = total > BATCH && io::stderr().is_terminal();
-        Progress { total, done: 0, bytes: 0, start: std::time::Instant::now(), shown: false, enabled }
+        let enabled = total > 64 && io::stderr().is_terminal();
+        Progress {
+            total,
+            done: 0,
+            bytes: 0,
+            start: std::time::Instant::now(),
+            shown: false,
+            last_shown: 0.0,
+            enabled,
+        }
     }
 
     fn add(&mut self, bytes: usize) {
@@ -720,11 +811,16 @@ impl Progress {
         self.bytes += bytes;
     }
 
+    /// Shows the line after the first half second, then ten times a second.
     fn show(&mut self) {
-        let elapsed = self.start.elapsed().as_secs_f64();
-        if !self.enabled || elapsed < 0.5 {
+        if !self.enabled || self.done % 16 != 0 {
             return;
         }
+        let elapsed = self.start.elapsed().as_secs_f64();
+        if elapsed < 0.5 || elapsed < self.last_shown + 0.1 {
+            return;
+        }
+        self.last_shown = elapsed;
         let rate = self.bytes as f64 / 1e6 / elapsed;
         let _ = write!(io::stderr().lock(), "\r{} of {} files, {rate:.1} MB/s ", self.done, self.total);
         self.shown = true;

@@ -180,7 +180,7 @@ impl Names {
                 .unwrap_or_default()
         };
         let mut surnames: Vec<&str> = uses.keys().copied().filter(|k| introduced(k).is_some()).collect();
-        surnames.sort_by_key(|k| introduced(k));
+        surnames.sort_by_cached_key(|k| introduced(k));
         // With `majority`, a spelling used that often and never with a given name is established
         // too: a place or an organisation.
         let mut frequent: Vec<&str> = match self.majority {
@@ -191,14 +191,15 @@ impl Names {
                 .collect(),
             None => Vec::new(),
         };
-        frequent.sort_by_key(|k| uses[k][0]);
+        frequent.sort_by_cached_key(|k| uses[k][0]);
         let established = surnames.iter().map(|&k| (k, false)).chain(frequent.iter().map(|&k| (k, true)));
         // The spellings, in order of first use. Only spellings that could be close are compared:
         // those of the same initial, or, in a long document with many names, those that share a
         // deletion variant (two spellings one or two edits apart do), which keeps the work
         // linear where comparing every pair would not be.
-        let mut spellings: Vec<&str> = uses.keys().copied().collect();
-        spellings.sort_by_key(|k| uses[k][0]);
+        let mut spellings: Vec<(usize, &str)> = uses.iter().map(|(k, u)| (u[0], *k)).collect();
+        spellings.sort_unstable();
+        let spellings: Vec<&str> = spellings.into_iter().map(|(_, k)| k).collect();
         let established: Vec<(&str, bool)> = established.collect();
         let indexed = established.len().saturating_mul(spellings.len()) > 50_000;
         let mut variants: HashMap<String, Vec<usize>> = HashMap::default();
@@ -373,7 +374,7 @@ impl Names {
     /// The capitalized words of the blocks read (not headings), and the lowercase vocabulary.
     fn words<'a>(cx: &Context<'a>) -> (Vec<Word>, HashSet<String>) {
         let mut words: Vec<Word> = Vec::new();
-        let mut common: HashSet<Cow<'a, str>> = HashSet::default();
+        let mut lowercase: Vec<&'a str> = Vec::new();
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             let mut previous: Option<(Range<usize>, bool)> = None; // last word, and whether capitalized
             let block_words = cx.seg.words_in(&block.range);
@@ -388,12 +389,7 @@ impl Names {
                 });
                 if !capitalized {
                     if text.starts_with(char::is_lowercase) {
-                        let lower = if text.chars().any(char::is_uppercase) {
-                            Cow::Owned(text.to_lowercase())
-                        } else {
-                            Cow::Borrowed(text)
-                        };
-                        common.insert(lower);
+                        lowercase.push(text);
                     }
                     previous = Some((range.clone(), false));
                     continue;
@@ -418,8 +414,18 @@ impl Names {
             }
         }
         // A word is common when it also appears in lowercase; a spelling is compared only as a name.
-        let common =
-            words.iter().filter(|w| common.contains(w.key.as_str())).map(|w| w.key.clone()).collect();
+        let keys: HashSet<&str> = words.iter().map(|w| w.key.as_str()).collect();
+        let mut common: HashSet<String> = HashSet::default();
+        for text in lowercase {
+            let lower = if text.chars().any(char::is_uppercase) {
+                Cow::Owned(text.to_lowercase())
+            } else {
+                Cow::Borrowed(text)
+            };
+            if keys.contains(&*lower) {
+                common.insert(lower.into_owned());
+            }
+        }
         (words, common)
     }
 }
@@ -450,8 +456,11 @@ fn key_of(word: &str) -> String {
 }
 
 /// A word without a possessive `'s`.
-fn key_of_written(word: &str) -> &str {
-    word.trim_end_matches("'s").trim_end_matches("’s")
+fn key_of_written(mut word: &str) -> &str {
+    while let Some(stem) = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")) {
+        word = stem;
+    }
+    word
 }
 
 #[cfg(test)]
