@@ -449,11 +449,11 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     };
     let work: Vec<(&Input, usize)> = inputs.iter().zip(assigned.iter().copied()).collect();
     let mut progress = Progress::new(work.len());
-    let ordered = Ordered::new();
-    let check = |&(input, profile): &(&Input, usize)| job.check_one(input, profile);
+    let ordered = Ordered::new(&work, |&(input, profile): &(&Input, usize)| job.check_one(input, profile));
     std::thread::scope(|scope| -> Result<(), Error> {
-        for _ in 0..threads.min(work.len()) {
-            scope.spawn(|| ordered.work(&work, &check));
+        // This thread works too, as it takes the results.
+        for _ in 1..threads.min(work.len()) {
+            scope.spawn(|| ordered.worker());
         }
         // Workers stop when this returns, early on an error included.
         let _stop = ordered.stop_on_drop();
@@ -677,15 +677,17 @@ impl Job<'_> {
     }
 }
 
-/// Work on a list of items done on worker threads and handed out in the items' order, at most
-/// `WINDOW` items ahead of the one taken last, so that memory holds a window of results, not
-/// the run.
-struct Ordered<R> {
+/// Work on a list of items done on threads and handed out in the items' order. The thread that
+/// takes the results works too while the next one is not ready, and workers stay at most
+/// `WINDOW` items ahead of it, so memory holds a window of results, not the run.
+struct Ordered<'a, T, R, F> {
+    items: &'a [T],
+    work: F,
     next: std::sync::atomic::AtomicUsize,
     state: std::sync::Mutex<OrderedState<R>>,
-    /// Signalled when a result is in (or the work stopped).
+    /// Signalled when the result the taker waits for is in (or the work stopped).
     ready: std::sync::Condvar,
-    /// Signalled when a result is taken (or the work stopped).
+    /// Signalled when the taker moves on and workers wait for room (or the work stopped).
     room: std::sync::Condvar,
 }
 
@@ -693,16 +695,28 @@ struct OrderedState<R> {
     done: std::collections::BTreeMap<usize, R>,
     /// How many results have been taken.
     taken: usize,
+    /// The result the taker is asleep waiting for.
+    awaited: Option<usize>,
+    /// How many workers are asleep waiting for room.
+    waiting: usize,
     stopped: bool,
 }
 
 /// How far ahead of the writer the workers may get.
 const WINDOW: usize = 256;
 
-impl<R: Send> Ordered<R> {
-    fn new() -> Self {
-        let state = OrderedState { done: std::collections::BTreeMap::new(), taken: 0, stopped: false };
+impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
+    fn new(items: &'a [T], work: F) -> Self {
+        let state = OrderedState {
+            done: std::collections::BTreeMap::new(),
+            taken: 0,
+            awaited: None,
+            waiting: 0,
+            stopped: false,
+        };
         Ordered {
+            items,
+            work,
             next: std::sync::atomic::AtomicUsize::new(0),
             state: std::sync::Mutex::new(state),
             ready: std::sync::Condvar::new(),
@@ -714,39 +728,64 @@ impl<R: Send> Ordered<R> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A worker: takes the next item until there are none, or the work stopped.
-    fn work<T>(&self, items: &[T], f: &impl Fn(&T) -> R) {
-        // A worker that panics stops the work, so the writer does not wait for it forever.
+    /// A worker thread: works on the next item until there are none, or the work stopped.
+    fn worker(&self) {
+        // A worker that panics stops the work, so the taker does not wait for it forever.
         let _stop = self.stop_on_drop_if_panicking();
         loop {
             let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(i) else { return };
+            let Some(item) = self.items.get(i) else { return };
             let mut state = self.lock();
             while i >= state.taken + WINDOW && !state.stopped {
+                state.waiting += 1;
                 state = self.room.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+                state.waiting -= 1;
             }
             if state.stopped {
                 return;
             }
             drop(state);
-            let result = f(item);
-            self.lock().done.insert(i, result);
-            self.ready.notify_all();
+            let result = (self.work)(item);
+            let mut state = self.lock();
+            state.done.insert(i, result);
+            if state.awaited == Some(i) {
+                drop(state);
+                self.ready.notify_one();
+            }
         }
     }
 
-    /// The result for item `i`, waiting for it; items are taken in order.
+    /// The result for item `i`; items are taken in order. While it is not ready, the taker
+    /// works on the next item itself, and sleeps only when every item is taken up.
     fn take(&self, i: usize) -> R {
-        let mut state = self.lock();
         loop {
+            let mut state = self.lock();
             if let Some(result) = state.done.remove(&i) {
                 state.taken = i + 1;
+                let wake = state.waiting > 0;
                 drop(state);
-                self.room.notify_all();
+                if wake {
+                    self.room.notify_all();
+                }
                 return result;
             }
             assert!(!state.stopped, "a worker checking files stopped (it panicked)");
-            state = self.ready.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+            let j = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Some(item) = self.items.get(j) {
+                drop(state);
+                let result = (self.work)(item);
+                if j == i {
+                    self.lock().taken = i + 1;
+                    return result;
+                }
+                self.lock().done.insert(j, result);
+                continue;
+            }
+            state.awaited = Some(i);
+            while !state.done.contains_key(&i) && !state.stopped {
+                state = self.ready.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            state.awaited = None;
         }
     }
 
@@ -756,25 +795,36 @@ impl<R: Send> Ordered<R> {
         self.ready.notify_all();
     }
 
-    fn stop_on_drop(&self) -> StopOnDrop<'_, R> {
-        StopOnDrop { ordered: self, always: true }
+    fn stop_on_drop(&self) -> StopOnDrop<'_, Self> {
+        StopOnDrop { stop: self, always: true }
     }
 
-    fn stop_on_drop_if_panicking(&self) -> StopOnDrop<'_, R> {
-        StopOnDrop { ordered: self, always: false }
+    fn stop_on_drop_if_panicking(&self) -> StopOnDrop<'_, Self> {
+        StopOnDrop { stop: self, always: false }
     }
 }
 
-/// Stops an [`Ordered`] when dropped (`always`), or when dropped by a panic.
-struct StopOnDrop<'a, R: Send> {
-    ordered: &'a Ordered<R>,
+/// Something that stops.
+trait Stop {
+    fn stop(&self);
+}
+
+impl<T: Sync, R: Send, F: Fn(&T) -> R + Sync> Stop for Ordered<'_, T, R, F> {
+    fn stop(&self) {
+        Ordered::stop(self);
+    }
+}
+
+/// Stops the work when dropped (`always`), or when dropped by a panic.
+struct StopOnDrop<'a, S: Stop> {
+    stop: &'a S,
     always: bool,
 }
 
-impl<R: Send> Drop for StopOnDrop<'_, R> {
+impl<S: Stop> Drop for StopOnDrop<'_, S> {
     fn drop(&mut self) {
         if self.always || std::thread::panicking() {
-            self.ordered.stop();
+            self.stop.stop();
         }
     }
 }

@@ -5,7 +5,7 @@
 //! direct quotation or markup. Output is sorted by (start, end, rule). No I/O here.
 
 use crate::diagnostic::Diagnostic;
-use crate::kinds::{Context, Hit};
+use crate::kinds::{Context, Hit, Memo};
 use crate::markup::Document;
 use crate::pack::{Language, RuleFile};
 use crate::rule::Rule;
@@ -127,13 +127,20 @@ impl RuleSet {
             self.record(self.rules.len(), start);
             Instant::now()
         });
+        let memo = Memo::default();
         let mut out = Vec::new();
         let mut hits = Vec::new();
         for index in rules {
             let rule = &self.rules[index];
             let present = &present[prefilter.bases[index]..prefilter.bases[index + 1]];
-            let cx =
-                Context { doc: &doc, seg: &seg, scope: rule.scope, skip_quotes: rule.skip_quotes, present };
+            let cx = Context {
+                doc: &doc,
+                seg: &seg,
+                scope: rule.scope,
+                skip_quotes: rule.skip_quotes,
+                present,
+                memo: &memo,
+            };
             rule.kind.check(&cx, &mut hits);
             out.extend(hits.drain(..).filter_map(|hit| diagnostic(rule, hit, &doc, &seg)));
             if let Some(start) = &mut clock {

@@ -114,6 +114,21 @@ impl Patterns {
         Patterns::compile_with(cx, list, mode, ignore_case, true)
     }
 
+    /// Compiles a list that may be empty, with no prefilter slot: for patterns searched only
+    /// where something was found, which a prefilter would look for in vain.
+    pub fn compile_unfiltered(
+        cx: &mut Compiler,
+        list: &[Spanned<String>],
+        mode: Mode,
+        ignore_case: bool,
+    ) -> Option<Option<Patterns>> {
+        if list.is_empty() {
+            Some(None)
+        } else {
+            Patterns::compile_with(cx, list, mode, ignore_case, false).map(Some)
+        }
+    }
+
     /// [`Patterns::compile`], with a prefilter slot when `prefilter` (not for exceptions, which
     /// are searched only where something was found).
     fn compile_with(
@@ -246,16 +261,18 @@ pub fn fold(prose: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let gap_start =
-            ascii_space(b) || b == crate::markup::MARK || (!b.is_ascii() && starts_space(prose, i));
-        if !gap_start {
-            // Anything else, a byte at a time: non-ASCII bytes are copied as they are.
-            out.push(b.to_ascii_lowercase());
-            i += 1;
-            continue;
+        // Bytes that cannot start whitespace or a marker are copied a run at a time: ASCII
+        // controls and space, and the lead bytes of U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000.
+        let run = bytes[i..].iter().position(|&b| b <= b' ' || matches!(b, 0xC2 | 0xE1..=0xE3));
+        let end = run.map_or(bytes.len(), |n| i + n);
+        let start = out.len();
+        out.extend_from_slice(&bytes[i..end]);
+        out[start..].make_ascii_lowercase();
+        i = end;
+        if i == bytes.len() {
+            break;
         }
-        let start = i;
+        let gap_start = i;
         let mut spaced = false;
         while i < bytes.len() {
             let c = bytes[i];
@@ -273,8 +290,12 @@ pub fn fold(prose: &str) -> String {
         }
         if spaced {
             out.push(b' ');
+        } else if i == gap_start {
+            // Not a gap after all (another control, or a non-space after a lead byte).
+            out.push(bytes[i].to_ascii_lowercase());
+            i += 1;
         } else {
-            out.extend_from_slice(&bytes[start..i]);
+            out.extend_from_slice(&bytes[gap_start..i]);
         }
     }
     String::from_utf8(out).expect("only ASCII bytes were changed, into ASCII bytes")

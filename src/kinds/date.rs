@@ -199,7 +199,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         };
         style = Style { with_day: Some(forms), ordinals: false, order: Some(order) };
     }
-    let not_before = Patterns::compile_optional(cx, &spec.not_before, Mode::Words, false);
+    let not_before = Patterns::compile_unfiltered(cx, &spec.not_before, Mode::Words, false);
     let dateline = Patterns::compile_optional(cx, &spec.dateline, Mode::Raw, false);
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
     Some(Date {
@@ -293,7 +293,7 @@ fn dates_pattern(calendar: &Calendar) -> String {
 
 /// A date found in the text, with the ranges of its parts (document offsets).
 #[derive(Clone, Debug)]
-struct Found {
+pub struct Found {
     range: Range<usize>,
     weekday: Option<(Range<usize>, u32)>,
     month: (Range<usize>, u32),
@@ -323,19 +323,30 @@ struct Dateline {
 }
 
 impl Date {
-    /// Every date in the blocks the rule reads.
+    /// Every date in the blocks the rule reads. The dates of every block are read once per
+    /// document, for all the rules that share this rule's regex.
     fn dates(&self, cx: &Context) -> Vec<Found> {
-        let mut found = Vec::new();
-        for block in cx.blocks() {
-            let text = cx.doc.prose(block.range.clone());
-            let base = block.range.start;
-            for caps in self.dates.captures_iter(text) {
-                if let Some(date) = self.read(text, base, &caps) {
-                    found.push(date);
+        let key = self.dates.as_str().as_ptr() as usize;
+        let all = |blocks: &mut dyn Iterator<Item = &crate::markup::Block>| {
+            let mut found = Vec::new();
+            for block in blocks {
+                let text = cx.doc.prose(block.range.clone());
+                for caps in self.dates.captures_iter(text) {
+                    found.extend(self.read(text, block.range.start, &caps));
                 }
             }
-        }
-        found
+            found
+        };
+        let (shared_by, dates) = cx.memo.dates.get_or_init(|| (key, all(&mut cx.doc.blocks.iter())));
+        let dates = if *shared_by == key { dates } else { &all(&mut cx.blocks()) };
+        let kept = |d: &&Found| {
+            let i = cx.doc.blocks.partition_point(|b| b.range.end <= d.range.start);
+            cx.doc.blocks.get(i).is_some_and(|b| {
+                cx.scope.contains(b.scope)
+                    && !self.followed_by_exception(&cx.doc.prose[d.range.end..b.range.end])
+            })
+        };
+        dates.iter().filter(kept).cloned().collect()
     }
 
     fn read(&self, text: &str, base: usize, caps: &Captures) -> Option<Found> {
@@ -359,9 +370,6 @@ impl Date {
         }
         let day_number: u32 = day.as_str().parse().ok()?;
         if day_number == 0 || day_number > 31 {
-            return None;
-        }
-        if self.followed_by_exception(&text[whole.end()..]) {
             return None;
         }
         Some(Found {

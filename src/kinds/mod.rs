@@ -65,6 +65,15 @@ pub struct Context<'a> {
     pub skip_quotes: bool,
     /// What the rule set's prefilter found of this rule's literals, by slot.
     pub present: &'a [bool],
+    /// What rules of one kind share of a document, worked out by the first that needs it.
+    pub memo: &'a Memo,
+}
+
+/// Work on one document that several rules share, done once: the dates the date rules read
+/// (keyed by the address of the shared regex that found them).
+#[derive(Default)]
+pub struct Memo {
+    pub dates: std::cell::OnceCell<(usize, Vec<date::Found>)>,
 }
 
 impl Context<'_> {
