@@ -174,10 +174,23 @@ impl Capitalization {
             }
         }
         let mut occurrences: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        // Only words that begin some name start a lookup, and only the lengths of names are looked
+        // up.
+        let first_words: crate::hash::Set<u64> = names.iter().map(|r| words[r.start].hash).collect();
+        let mut is_length = vec![false; longest + 1];
+        for name in &names {
+            is_length[name.len()] = true;
+        }
         for i in 0..words.len() {
+            if !first_words.contains(&words[i].hash) {
+                continue;
+            }
             let mut hash = RUN_SEED;
             for n in 1..=reach[i].min(longest) {
                 hash = add_to_run(hash, words[i + n - 1].hash);
+                if !is_length[n] {
+                    continue;
+                }
                 let Some(ids) = by_hash.get(&hash) else { continue };
                 for &k in ids {
                     if names[k].len() == n && same(names[k].start, i, n) {

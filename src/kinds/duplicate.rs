@@ -34,6 +34,8 @@ use toml::Spanned;
 
 use super::{Context, Hit};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
+use std::hash::Hasher;
+
 use crate::hash::Map;
 use crate::pattern::{Mode, Patterns};
 use crate::rule::Compiler;
@@ -155,24 +157,31 @@ impl Duplicate {
         cx.blocks().map(|b| b.range.clone()).filter(|r| cx.seg.words_in(r).len() >= self.min_words).collect()
     }
 
-    /// The units that repeat an earlier one, each with the earlier one.
+    /// The units that repeat an earlier one, each with the earlier one. Units are compared by
+    /// the hash of their normalised text, and by the text only when the hashes agree.
     fn repeats(
         cx: &Context,
         units: Vec<Range<usize>>,
         strip: Option<&Patterns>,
     ) -> Vec<(Range<usize>, Range<usize>)> {
-        let mut first: Map<String, Range<usize>> = Map::default();
+        let mut first: Map<u64, Vec<Range<usize>>> = Map::default();
         let mut repeats = Vec::new();
+        let (mut key, mut other) = (String::new(), String::new());
         for unit in units {
-            let key = normalise(cx.doc.prose(unit.clone()), strip);
+            normalise_into(&stripped(cx.doc.prose(unit.clone()), strip), &mut key);
             if key.is_empty() {
                 continue;
             }
-            match first.get(&key) {
-                Some(earlier) => repeats.push((unit, earlier.clone())),
-                None => {
-                    first.insert(key, unit);
-                }
+            let mut hasher = crate::hash::FxHasher::default();
+            hasher.write(key.as_bytes());
+            let earlier = first.entry(hasher.finish()).or_default();
+            let same = |e: &&Range<usize>| {
+                normalise_into(&stripped(cx.doc.prose((*e).clone()), strip), &mut other);
+                other == key
+            };
+            match earlier.iter().find(same) {
+                Some(e) => repeats.push((unit, e.clone())),
+                None => earlier.push(unit),
             }
         }
         repeats
@@ -259,39 +268,74 @@ fn merge_runs(
 
 /// The text compared: `strip` patterns removed, lowercase, one space between words, no space
 /// around `/`, no brackets or punctuation at the ends.
+#[cfg(test)]
 fn normalise(text: &str, strip: Option<&Patterns>) -> String {
-    let mut kept = std::borrow::Cow::Borrowed(text);
-    if let Some(strip) = strip {
-        let cuts: Vec<Range<usize>> = strip.find_iter(text).collect();
-        if !cuts.is_empty() {
-            let mut out = String::with_capacity(text.len());
-            let mut at = 0;
-            for cut in cuts {
-                out.push_str(&text[at..cut.start]);
-                out.push(' ');
-                at = cut.end;
-            }
-            out.push_str(&text[at..]);
-            kept = std::borrow::Cow::Owned(out);
-        }
+    let mut out = String::new();
+    normalise_into(&stripped(text, strip), &mut out);
+    out
+}
+
+/// The text with what `strip` matches replaced by a space.
+fn stripped<'t>(text: &'t str, strip: Option<&Patterns>) -> std::borrow::Cow<'t, str> {
+    let Some(strip) = strip else { return std::borrow::Cow::Borrowed(text) };
+    let cuts: Vec<Range<usize>> = strip.find_iter(text).collect();
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
     }
-    let lower = kept.to_lowercase();
-    // One pass: runs of whitespace become one space, none next to a `/`.
-    let mut out = String::with_capacity(lower.len());
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for cut in cuts {
+        out.push_str(&text[at..cut.start]);
+        out.push(' ');
+        at = cut.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writes the normalised text into `out` (cleared first), without other allocation: lowercase,
+/// runs of whitespace one space (none next to a `/`), and what is not a letter or digit trimmed
+/// from both ends.
+fn normalise_into(text: &str, out: &mut String) {
+    out.clear();
+    // Nothing before the first letter or digit.
+    let Some(start) = text.find(char::is_alphanumeric) else { return };
+    let mut bytes = std::mem::take(out).into_bytes();
     let mut space = false;
-    for c in lower.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
+    let push = |c: char, bytes: &mut Vec<u8>, space: &mut bool| {
+        if *space && c != '/' && bytes.last() != Some(&b'/') {
+            bytes.push(b' ');
+        }
+        *space = false;
+        let mut utf8 = [0; 4];
+        bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+    };
+    let rest = &text[start..];
+    let mut i = 0;
+    while i < rest.len() {
+        let b = rest.as_bytes()[i];
+        if b.is_ascii() {
+            i += 1;
+            if b.is_ascii_whitespace() || b == 0x0b {
+                space = true;
+            } else {
+                push(char::from(b.to_ascii_lowercase()), &mut bytes, &mut space);
+            }
             continue;
         }
-        if space && c != '/' && !out.ends_with('/') {
-            out.push(' ');
+        let c = rest[i..].chars().next().expect("i is a character boundary");
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            c.to_lowercase().for_each(|lower| push(lower, &mut bytes, &mut space));
         }
-        space = false;
-        out.push(c);
     }
-    let trimmed = out.trim_matches(|c: char| !c.is_alphanumeric());
-    if trimmed.len() == out.len() { out } else { trimmed.to_owned() }
+    *out = String::from_utf8(bytes).expect("built from characters");
+    // Nothing after the last letter or digit.
+    let end =
+        out.rfind(char::is_alphanumeric).map_or(0, |i| i + out[i..].chars().next().map_or(0, char::len_utf8));
+    out.truncate(end);
 }
 
 /// The first words of a long text, for a message.
