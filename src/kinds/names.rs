@@ -352,23 +352,30 @@ impl Names {
         {
             return false;
         }
-        if a.starts_with(b) || b.starts_with(a) || self.pairs.contains(&(a.to_owned(), b.to_owned())) {
+        // Names have no digits (`A320s`).
+        if a.starts_with(b) || b.starts_with(a) || a.contains(|c: char| c.is_ascii_digit()) {
+            return false;
+        }
+        // Two edits only between long names of one length ("Pashinyan", "Pashinian"): otherwise
+        // "Austria" would be "Australia". What the two share at either end is no edit.
+        let limit = if shorter >= 7 && la == lb && !strict { 2 } else { 1 };
+        // One edit leaves at most two characters between them (a transposition).
+        let (a_rest, b_rest) = without_common_ends(a, b);
+        let one_edit_apart = a_rest.chars().count().max(b_rest.chars().count()) <= 2;
+        if (limit == 1 && !one_edit_apart) || edit_distance(a_rest, b_rest) > limit {
+            return false;
+        }
+        if self.pairs.contains(&(a.to_owned(), b.to_owned())) {
             return false;
         }
         // A hyphen is a company's style, not a slip ("Wal-Mart" the company, "Walmart" its stores).
         if a.replace('-', "") == b.replace('-', "") {
             return false;
         }
-        // Names have no digits (`A320s`); two words that differ only in the last letter are forms
-        // of one word (`Germans`, `Germany`), unless one is a surname (`Pashinyan`, `Pashinyam`).
+        // Two words that differ only in the last letter are forms of one word (`Germans`,
+        // `Germany`), unless one is a surname (`Pashinyan`, `Pashinyam`).
         let stem = |w: &str| w.chars().take(w.chars().count() - 1).collect::<String>();
-        if a.contains(|c: char| c.is_ascii_digit()) || (strict && stem(a) == stem(b)) {
-            return false;
-        }
-        // Two edits only between long names of one length ("Pashinyan", "Pashinian"): otherwise
-        // "Austria" would be "Australia".
-        let limit = if shorter >= 7 && la == lb && !strict { 2 } else { 1 };
-        edit_distance(a, b) <= limit
+        !(strict && stem(a) == stem(b))
     }
 
     /// The capitalized words of the blocks read (not headings), and the lowercase vocabulary.
@@ -415,8 +422,20 @@ impl Names {
         }
         // A word is common when it also appears in lowercase; a spelling is compared only as a name.
         let keys: HashSet<&str> = words.iter().map(|w| w.key.as_str()).collect();
+        // Most lowercase words share no first letter and length with a name: those are not looked
+        // up.
+        let shape = |key: &str| (usize::from(key.as_bytes()[0]) << 6) | key.len().min(63);
+        let mut shapes = vec![0u64; 256];
+        for key in keys.iter().filter(|k| !k.is_empty()) {
+            shapes[shape(key) >> 6] |= 1 << (shape(key) & 63);
+        }
         let mut common: HashSet<String> = HashSet::default();
         for text in lowercase {
+            // Lowercasing a word that starts lowercase keeps its first byte and, in ASCII, its
+            // length; other words are looked up whatever their shape.
+            if text.is_ascii() && shapes[shape(text) >> 6] & (1 << (shape(text) & 63)) == 0 {
+                continue;
+            }
             let lower = if text.chars().any(char::is_uppercase) {
                 Cow::Owned(text.to_lowercase())
             } else {
@@ -428,6 +447,16 @@ impl Names {
         }
         (words, common)
     }
+}
+
+/// Two words without the characters they share at the start and at the end (which no edit
+/// between them touches): "pashinyan", "pashinian" give "y", "i".
+fn without_common_ends<'a, 'b>(a: &'a str, b: &'b str) -> (&'a str, &'b str) {
+    let prefix: usize = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).map(|(x, _)| x.len_utf8()).sum();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix: usize =
+        a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).map(|(x, _)| x.len_utf8()).sum();
+    (&a[..a.len() - suffix], &b[..b.len() - suffix])
 }
 
 /// A word and the words it gives with one letter left out, and with two for words of seven
@@ -490,5 +519,9 @@ mod tests {
         assert!(names.close("pashinyam", "pashinyan", false), "a surname's last letter");
         assert!(!names.close("a320s", "a330s", false), "digits");
         assert!(!names.close("wal-mart", "walmart", false), "a hyphen");
+        assert!(names.close("kowalczyk", "kovalczyc", false), "two edits far apart");
+        assert!(!names.close("kowalczyk", "kovalczycz", false), "two edits, another length");
+        assert_eq!(without_common_ends("pashinyan", "pashinian"), ("y", "i"));
+        assert_eq!(without_common_ends("lesar", "lesar"), ("", ""));
     }
 }
