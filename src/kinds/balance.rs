@@ -137,15 +137,17 @@ impl Balance {
                 blocks.get(b + 1).and_then(|n| cx.doc.prose(n.range.clone()).trim_start().chars().next());
             let mut unpaired = Vec::new();
             // A mark inside an exception (`a)` in a list, `:)`) may be no mark at all.
-            let excused = self.exceptions.ranges(text);
+            // Searched for only when a mark is found.
+            let excused = std::cell::OnceCell::new();
             let counts = |at: usize| {
+                let excused = excused.get_or_init(|| self.exceptions.ranges(text));
                 let i = excused.partition_point(|r| r.end <= at);
                 excused.get(i).is_none_or(|r| r.start > at)
             };
             for &(open, close) in &self.pairs {
                 brackets(text, open, close, &counts, &mut unpaired);
             }
-            let breaks = lost_paragraph_breaks(text);
+            let breaks = if self.quotes.is_empty() { Vec::new() } else { lost_paragraph_breaks(text) };
             for &(open, close) in &self.quotes {
                 let runs_on = next_opens == Some(open);
                 if open == close {
@@ -175,7 +177,8 @@ impl Balance {
 fn brackets(text: &str, open: char, close: char, counts: &dyn Fn(usize) -> bool, out: &mut Vec<Unpaired>) {
     let mut stack = Vec::new();
     let mut optional = Vec::new();
-    for (i, c) in text.char_indices().filter(|&(_, c)| c == open || c == close) {
+    let marks = find_marks(text, open, close);
+    for (i, c) in marks {
         if !counts(i) {
             if c == close {
                 optional.push(i);
@@ -271,7 +274,7 @@ fn curly(
     out: &mut Vec<Unpaired>,
 ) {
     let marks: Vec<(usize, char)> =
-        text.char_indices().filter(|&(i, c)| (c == open || c == close) && counts(i)).collect();
+        find_marks(text, open, close).into_iter().filter(|&(i, _)| counts(i)).collect();
     let looks_closing: Vec<bool> = marks.iter().map(|&(_, c)| c == close).collect();
     let decide = |k: usize, _: &Open| Some(marks[k].1 == open);
     let at: Vec<usize> = marks.iter().map(|&(i, _)| i).collect();
@@ -291,9 +294,9 @@ fn straight(
     out: &mut Vec<Unpaired>,
 ) {
     // Each mark, with the characters either side of it.
-    let marks: Vec<(usize, char, char)> = text
-        .char_indices()
-        .filter(|&(i, c)| c == mark && counts(i))
+    let marks: Vec<(usize, char, char)> = find_marks(text, mark, mark)
+        .into_iter()
+        .filter(|&(i, _)| counts(i))
         .map(|(i, c)| {
             let previous = text[..i].chars().next_back().unwrap_or(' ');
             (i, previous, text[i + c.len_utf8()..].chars().next().unwrap_or(' '))
@@ -363,12 +366,24 @@ fn opens_new_paragraph(text: &str, at: usize) -> bool {
 
 /// Where the paragraphs of a block start whose paragraph breaks were lost, as in copy scraped
 /// from the web: a sentence end followed by two spaces or more starts a new one.
+/// Where `a` and `b` are in `text`, in order: found with the standard library's searcher for one
+/// character, which skips through the text, not a character at a time.
+fn find_marks(text: &str, a: char, b: char) -> Vec<(usize, char)> {
+    let mut marks: Vec<(usize, char)> = text.match_indices(a).map(|(i, _)| (i, a)).collect();
+    if b != a {
+        marks.extend(text.match_indices(b).map(|(i, _)| (i, b)));
+        marks.sort_unstable_by_key(|&(i, _)| i);
+    }
+    marks
+}
+
 fn lost_paragraph_breaks(text: &str) -> Vec<usize> {
     let mut breaks = Vec::new();
     let mut from = 0;
-    for (i, c) in text.char_indices() {
-        let end = i + c.len_utf8();
-        if i >= from && matches!(c, '.' | '!' | '?' | '"' | '”' | '’') && text[end..].starts_with("  ") {
+    // Each place two spaces follow a stop or a closing mark.
+    for (end, _) in text.match_indices("  ") {
+        let Some(c) = text[..end].chars().next_back() else { continue };
+        if end - c.len_utf8() >= from && matches!(c, '.' | '!' | '?' | '"' | '”' | '’') {
             let start = end + (text[end..].len() - text[end..].trim_start().len());
             if start < text.len() {
                 breaks.push(start);
