@@ -387,6 +387,7 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     }
     for profile in &mut profiles {
         profile.set.select(&select, &ignore);
+        profile.set.expect_documents(inputs.len());
         if args.timings {
             profile.set.time_rules();
         }

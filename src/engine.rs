@@ -33,6 +33,9 @@ pub struct RuleSet {
     pub timings: Option<Vec<AtomicU64>>,
     /// Built from the rules on first use (and again after `select`).
     prefilter: OnceLock<Prefilter>,
+    /// How many documents the run checks, when known: a few are searched with an automaton
+    /// quick to build, many with one quick to search.
+    documents: Option<usize>,
 }
 
 /// The literals of every rule's patterns in one automaton, looked for once per document: a rule
@@ -47,7 +50,7 @@ struct Prefilter {
 }
 
 impl Prefilter {
-    fn new(rules: &[Rule]) -> Prefilter {
+    fn new(rules: &[Rule], documents: Option<usize>) -> Prefilter {
         let mut bases = vec![0];
         let mut index: Map<&[u8], usize> = Map::default();
         let mut literals: Vec<&[u8]> = Vec::new();
@@ -67,10 +70,16 @@ impl Prefilter {
             }
             bases.push(slot);
         }
-        // The literals are lowercase and the documents' `folded` prose too; a DFA, because the
-        // automaton is built once per run and searched in every document.
+        // The literals are lowercase and the documents' `folded` prose too. A DFA searches three
+        // times as fast as an NFA but takes milliseconds more to build: worth it over many
+        // documents, not for the one a pre-commit hook or an editor checks.
+        let kind = if documents.is_some_and(|n| n < 100) {
+            AhoCorasickKind::ContiguousNFA
+        } else {
+            AhoCorasickKind::DFA
+        };
         let automaton = (!literals.is_empty())
-            .then(|| AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(&literals).ok())
+            .then(|| AhoCorasick::builder().kind(Some(kind)).build(&literals).ok())
             .flatten();
         Prefilter { automaton, owners, bases }
     }
@@ -121,7 +130,7 @@ impl RuleSet {
         let started = self.timings.as_ref().map(|_| Instant::now());
         let doc = Document::parse(text, format);
         let seg = self.language.segmenter.segment(&doc);
-        let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules));
+        let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents));
         let present = prefilter.present(&doc.folded);
         let mut clock = started.map(|start| {
             self.record(self.rules.len(), start);
@@ -177,6 +186,12 @@ impl RuleSet {
             let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
             slot.fetch_add(nanos, Ordering::Relaxed);
         }
+    }
+
+    /// Says how many documents the run will check, which decides how the prefilter is built.
+    pub fn expect_documents(&mut self, documents: usize) {
+        self.documents = Some(documents);
+        self.prefilter = OnceLock::new();
     }
 
     /// Starts counting the time each rule takes (`--timings`).

@@ -257,7 +257,13 @@ pub fn load_with(
     // among the cores, and the rules kept in file order.
     let compile = |index: usize| {
         let file = &files[index];
-        let origin = Origin { pack: &file.pack, name: &file.name, file: index, text: &file.text };
+        let origin = Origin {
+            pack: &file.pack,
+            name: &file.name,
+            file: index,
+            text: &file.text,
+            builtin: file.builtin,
+        };
         (index, rule::compile(&origin, &language))
     };
     let workers =

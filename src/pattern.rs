@@ -37,7 +37,7 @@ struct Item {
 /// A compiled list of patterns.
 #[derive(Debug)]
 pub struct Patterns {
-    regex: Regex,
+    regex: LazyRegex,
     items: Vec<Item>,
     words: bool,
     /// Whether a pattern asserts more than a word boundary (`^`, `$`, `\B`), so that a match in
@@ -46,6 +46,26 @@ pub struct Patterns {
     /// The rule's prefilter slot for the literals one of which is in every match; `None` when
     /// the patterns have no such short list (`\w+-\w+`), and are always searched.
     slot: Option<usize>,
+}
+
+/// A rule's regex, compiled when first searched with for a built-in rule (whose regexes the
+/// tests compile), at once for a newsroom's own (whose mistakes are reported as it loads).
+#[derive(Debug)]
+struct LazyRegex {
+    source: String,
+    ignore_case: bool,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Built-in patterns compile (tests/builtin_rules.rs compiles each one); were one not
+            // to, it would match nothing rather than stop the run.
+            build(&self.source, self.ignore_case)
+                .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("a regex that matches nothing"))
+        })
+    }
 }
 
 /// Whether patterns match whole words or anywhere.
@@ -162,18 +182,23 @@ impl Patterns {
             return None;
         }
         let source = alternatives.join("|");
-        match build(&source, ignore_case) {
-            Ok(regex) => {
-                let literals = if prefilter { required_literals(&source, ignore_case) } else { None };
-                let slot = literals.map(|literals| cx.prefilter(literals));
-                Some(Patterns { regex, items, words, anchored, slot })
-            }
-            Err(message) => {
-                let span = list.first().map(Spanned::span).unwrap_or(0..0);
-                cx.error(span, format!("these patterns do not compile: {message}"), "in this list");
-                None
+        let compiled = std::sync::OnceLock::new();
+        if !cx.lazy {
+            match build(&source, ignore_case) {
+                Ok(regex) => {
+                    let _ = compiled.set(regex);
+                }
+                Err(message) => {
+                    let span = list.first().map(Spanned::span).unwrap_or(0..0);
+                    cx.error(span, format!("these patterns do not compile: {message}"), "in this list");
+                    return None;
+                }
             }
         }
+        let literals = if prefilter { required_literals(&source, ignore_case) } else { None };
+        let slot = literals.map(|literals| cx.prefilter(literals));
+        let regex = LazyRegex { source, ignore_case, compiled };
+        Some(Patterns { regex, items, words, anchored, slot })
     }
 
     /// Compiles a list that may be empty (`None` then); `None` outside when it has mistakes.
@@ -199,17 +224,17 @@ impl Patterns {
         if self.anchored {
             return Some(0);
         }
-        self.regex.find(text).map(|m| m.start())
+        self.regex.get().find(text).map(|m| m.start())
     }
 
     /// The ranges of every match in `text`, left to right, never overlapping.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
-        self.regex.find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
+        self.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
     /// Every match in `text` with the pattern that made it and its groups.
     pub fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Found<'t>> + 't {
-        self.regex.captures_iter(text).filter_map(move |captures| {
+        self.regex.get().captures_iter(text).filter_map(move |captures| {
             let range = captures.get(0)?.range();
             if !self.keeps(text, &range) {
                 return None;

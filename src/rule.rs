@@ -88,12 +88,14 @@ pub struct Compiler<'a> {
     pub problems: Vec<Problem>,
     /// The literal sets of the rule's patterns, for the rule set's prefilter, by slot.
     pub literals: Vec<Vec<Vec<u8>>>,
+    /// Whether regexes may be compiled when first searched with (a built-in rule's).
+    pub lazy: bool,
 }
 
 impl<'a> Compiler<'a> {
     /// A compiler for the rule file whose text is `file`.
     pub fn new(file: &'a str, language: &'a Language) -> Compiler<'a> {
-        Compiler { file, language, problems: Vec::new(), literals: Vec::new() }
+        Compiler { file, language, problems: Vec::new(), literals: Vec::new(), lazy: false }
     }
 
     /// Gives a list of patterns a prefilter slot: the rule set looks for `literals` in each
@@ -126,12 +128,16 @@ pub struct Origin<'a> {
     pub name: &'a str,
     pub file: usize,
     pub text: &'a str,
+    /// Built into the binary: its regexes, which the tests compile, are compiled when first
+    /// searched with, so that a run compiles only the ones its documents need.
+    pub builtin: bool,
 }
 
 /// Parses and compiles one rule file.
 pub fn compile(origin: &Origin, language: &Language) -> Result<Rule, Vec<Problem>> {
     let parsed = toml_file::parse::<RuleSpec>(origin.text);
     let mut cx = Compiler::new(origin.text, language);
+    cx.lazy = origin.builtin;
     cx.problems = parsed.problems.into_iter().map(hint_kind_table).collect();
     let Some(spec) = parsed.value else { return Err(cx.problems) };
     for (key, present) in [("description", spec.description.is_some()), ("message", spec.message.is_some())] {
