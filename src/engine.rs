@@ -132,14 +132,12 @@ impl RuleSet {
         let seg = self.language.segmenter.segment(&doc);
         let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents));
         let present = prefilter.present(&doc.folded);
-        let mut clock = started.map(|start| {
+        if let Some(start) = started {
             self.record(self.rules.len(), start);
-            Instant::now()
-        });
+        }
         let memo = Memo::default();
-        let mut out = Vec::new();
-        let mut hits = Vec::new();
-        for index in rules {
+        let check_rule = |index: usize, hits: &mut Vec<Hit>, out: &mut Vec<Diagnostic>| {
+            let started = self.timings.as_ref().map(|_| Instant::now());
             let rule = &self.rules[index];
             let present = &present[prefilter.bases[index]..prefilter.bases[index + 1]];
             let cx = Context {
@@ -150,13 +148,45 @@ impl RuleSet {
                 present,
                 memo: &memo,
             };
-            rule.kind.check(&cx, &mut hits);
+            rule.kind.check(&cx, hits);
             out.extend(hits.drain(..).filter_map(|hit| diagnostic(rule, hit, &doc, &seg)));
-            if let Some(start) = &mut clock {
-                self.record(index, *start);
-                *start = Instant::now();
+            if let Some(start) = started {
+                self.record(index, start);
+            }
+        };
+        let rules: Vec<usize> = rules.collect();
+        // A run over one or two documents (a hook, an editor) shares the rules of each among the
+        // cores, which also compiles their regexes in parallel; a run over many shares the
+        // documents instead.
+        let threads = if self.documents.is_some_and(|n| n <= 2) {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(rules.len())
+        } else {
+            1
+        };
+        let mut out = Vec::new();
+        if threads > 1 {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let worker = || {
+                let (mut hits, mut found) = (Vec::new(), Vec::new());
+                while let Some(&index) = rules.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    check_rule(index, &mut hits, &mut found);
+                }
+                found
+            };
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+                for handle in workers {
+                    out.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+                }
+            });
+        } else {
+            let mut hits = Vec::new();
+            for index in rules {
+                check_rule(index, &mut hits, &mut out);
             }
         }
+        // Sorted by place and rule (a sort that keeps each rule's own order), so the output is
+        // the same however the rules were shared out.
         out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         // Text the newsroom accepts (`[style] accept`) is never flagged.
         if let Some(accepted) = &self.language.accepted {

@@ -37,7 +37,7 @@ struct Item {
 /// A compiled list of patterns.
 #[derive(Debug)]
 pub struct Patterns {
-    regex: LazyRegex,
+    regex: Box<LazyRegex>,
     items: Vec<Item>,
     words: bool,
     /// Whether a pattern asserts more than a word boundary (`^`, `$`, `\B`), so that a match in
@@ -197,7 +197,7 @@ impl Patterns {
         }
         let literals = if prefilter { required_literals(&source, ignore_case) } else { None };
         let slot = literals.map(|literals| cx.prefilter(literals));
-        let regex = LazyRegex { source, ignore_case, compiled };
+        let regex = Box::new(LazyRegex { source, ignore_case, compiled });
         Some(Patterns { regex, items, words, anchored, slot })
     }
 
@@ -339,6 +339,9 @@ fn starts_space(text: &str, i: usize) -> bool {
 /// The least a prefilter literal scores (its length, less for a common word) to be worth it.
 const MIN_SCORE: usize = 3;
 
+/// A score good enough that no other literals are looked for.
+const GOOD_SCORE: usize = 5;
+
 /// Words so common in news copy that a prefilter looking for them finds them everywhere.
 const COMMON: &[&[u8]] = &[
     b"the", b"and", b"for", b"that", b"with", b"was", b"said", b"from", b"have", b"has", b"had", b"will",
@@ -390,9 +393,12 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
                 }
             }
             flush(&mut run, &mut candidates);
-            // Small alternations beside literals multiply out: "(should|could) of".
-            candidates.extend(extracted(hir, ExtractKind::Prefix, ignore_case));
-            candidates.extend(extracted(hir, ExtractKind::Suffix, ignore_case));
+            // Small alternations beside literals multiply out ("(should|could) of"), when the
+            // runs alone give nothing good (extracting is the slow part of loading rules).
+            if candidates.iter().map(set_score).max().is_none_or(|best| best < GOOD_SCORE) {
+                candidates.extend(extracted(hir, ExtractKind::Prefix, ignore_case));
+                candidates.extend(extracted(hir, ExtractKind::Suffix, ignore_case));
+            }
             candidates.into_iter().max_by_key(set_score)
         }
         _ => None,

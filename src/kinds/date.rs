@@ -104,11 +104,11 @@ struct Style {
 pub struct Date {
     check: Check,
     calendar: Calendar,
-    dates: Regex,
+    dates: Shared,
     /// A word before or after a day that may be a misspelt month (`month-spelling`).
-    near_month: Regex,
+    near_month: Shared,
     /// A number with an ordinal suffix, anywhere.
-    ordinal: Regex,
+    ordinal: Shared,
     not_before: Option<Patterns>,
     dateline: Option<Patterns>,
     style: Style,
@@ -220,16 +220,23 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
 }
 
 /// A regex the date rules share: the five built-in ones read dates with the same patterns, so
-/// each is compiled once per run (a `Regex` clone shares the compiled program).
-fn shared(pattern: &str) -> Regex {
-    static CACHE: std::sync::Mutex<Vec<(String, Regex)>> = std::sync::Mutex::new(Vec::new());
+/// each is compiled once per run, and only when a document is first searched with it.
+type Shared = std::sync::Arc<(String, std::sync::OnceLock<Regex>)>;
+
+fn shared(pattern: &str) -> Shared {
+    static CACHE: std::sync::Mutex<Vec<Shared>> = std::sync::Mutex::new(Vec::new());
     let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((_, regex)) = cache.iter().find(|(p, _)| p == pattern) {
+    if let Some(regex) = cache.iter().find(|r| r.0 == pattern) {
         return regex.clone();
     }
-    let regex = Regex::new(pattern).expect("built from escaped names and fixed parts");
-    cache.push((pattern.to_owned(), regex.clone()));
+    let regex = std::sync::Arc::new((pattern.to_owned(), std::sync::OnceLock::new()));
+    cache.push(regex.clone());
     regex
+}
+
+/// The compiled regex of a shared pattern.
+fn compiled(shared: &Shared) -> &Regex {
+    shared.1.get_or_init(|| Regex::new(&shared.0).expect("built from escaped names and fixed parts"))
 }
 
 /// Checks the `with-day` list: one form of each month, in calendar order.
@@ -326,12 +333,12 @@ impl Date {
     /// Every date in the blocks the rule reads. The dates of every block are read once per
     /// document, for all the rules that share this rule's regex.
     fn dates(&self, cx: &Context) -> Vec<Found> {
-        let key = self.dates.as_str().as_ptr() as usize;
+        let key = std::sync::Arc::as_ptr(&self.dates) as usize;
         let all = |blocks: &mut dyn Iterator<Item = &crate::markup::Block>| {
             let mut found = Vec::new();
             for block in blocks {
                 let text = cx.doc.prose(block.range.clone());
-                for caps in self.dates.captures_iter(text) {
+                for caps in compiled(&self.dates).captures_iter(text) {
                     found.extend(self.read(text, block.range.start, &caps));
                 }
             }
@@ -475,7 +482,7 @@ impl Date {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
             let mut loose: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-            for caps in self.ordinal.captures_iter(text) {
+            for caps in compiled(&self.ordinal).captures_iter(text) {
                 let (number, suffix) = (caps.get(1).expect("group 1"), caps.get(2).expect("group 2"));
                 let range = base + number.start()..base + suffix.end();
                 // Dates are in order and never overlap: only the last one starting before the
@@ -673,8 +680,7 @@ impl Date {
     fn misspelt_months(&self, cx: &Context, hits: &mut Vec<Hit>) {
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
-            let mut found: Vec<Range<usize>> = self
-                .near_month
+            let mut found: Vec<Range<usize>> = compiled(&self.near_month)
                 .captures_iter(text)
                 .filter_map(|caps| {
                     caps.name("before")

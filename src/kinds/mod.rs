@@ -73,7 +73,7 @@ pub struct Context<'a> {
 /// (keyed by the address of the shared regex that found them).
 #[derive(Default)]
 pub struct Memo {
-    pub dates: std::cell::OnceCell<(usize, Vec<date::Found>)>,
+    pub dates: std::sync::OnceLock<(usize, Vec<date::Found>)>,
 }
 
 impl Context<'_> {
