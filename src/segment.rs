@@ -86,12 +86,20 @@ impl Segmenter {
         let bytes = text.as_bytes();
         let mut start = skip_space(text, 0);
         let mut i = start;
+        // Where the next `…` is, from `i` on (`usize::MAX`: none), looked for again once passed.
+        let mut next_ellipsis = 0;
         while i < bytes.len() {
-            // Only `.`, `!`, `?` and `…` (which starts with 0xE2) stop a sentence.
-            let Some(at) = bytes[i..].iter().position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2)) else {
+            // Only `.`, `!`, `?` and `…` stop a sentence.
+            if next_ellipsis < i {
+                next_ellipsis =
+                    memchr::memmem::find(&bytes[i..], "…".as_bytes()).map_or(usize::MAX, |at| i + at);
+            }
+            let stop = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map_or(usize::MAX, |at| i + at);
+            let at = stop.min(next_ellipsis);
+            if at == usize::MAX {
                 break;
-            };
-            i += at;
+            }
+            i = at;
             let c = char_at(text, i);
             i += c.len_utf8();
             if !matches!(c, '.' | '!' | '?' | '…') {
@@ -258,7 +266,7 @@ fn quotes(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let mut i = 0;
     // Only `"` and the curly marks (which start with 0xE2) matter; `prev` is the character
     // before each of them.
-    while let Some(at) = bytes[i..].iter().position(|&b| b == b'"' || b == 0xE2) {
+    while let Some(at) = memchr::memchr2(b'"', 0xE2, &bytes[i..]) {
         let at = i + at;
         if at > i {
             prev = text[..at].chars().next_back().expect("not at the start");

@@ -35,7 +35,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::hash::Hasher;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -80,6 +79,8 @@ pub struct Spec {
 pub struct Capitalization {
     min_words: usize,
     connectors: Vec<String>,
+    /// The length of the longest connector, in bytes.
+    longest_connector: usize,
     /// Lowercased words of each exception.
     exceptions: Vec<Vec<String>>,
 }
@@ -109,7 +110,8 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Capitalizat
         .iter()
         .map(|e| e.get_ref().split_whitespace().map(str::to_lowercase).collect())
         .collect();
-    Some(Capitalization { min_words, connectors, exceptions })
+    let longest_connector = connectors.iter().map(String::len).max().unwrap_or(0);
+    Some(Capitalization { min_words, connectors, longest_connector, exceptions })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,7 +279,8 @@ impl Capitalization {
                 words.push(Word {
                     range: range.clone(),
                     possessive: key.len() < text.len(),
-                    connector: self.connectors.iter().any(|c| *c == key),
+                    connector: key.len() <= self.longest_connector
+                        && self.connectors.iter().any(|c| *c == key),
                     hash: word_hash(&key),
                     key,
                     case,
@@ -391,10 +394,18 @@ fn key_of(word: &str) -> Cow<'_, str> {
 
 const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
+/// A quick hash of a word: its length and its first and last eight bytes. Words that share it
+/// are told apart by comparing them.
 fn word_hash(key: &str) -> u64 {
-    let mut hasher = crate::hash::FxHasher::default();
-    hasher.write(key.as_bytes());
-    hasher.finish()
+    let bytes = key.as_bytes();
+    let eight = |part: &[u8]| {
+        let mut word = [0u8; 8];
+        word[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(word)
+    };
+    let head = eight(&bytes[..bytes.len().min(8)]);
+    let tail = eight(&bytes[bytes.len().saturating_sub(8)..]);
+    add_to_run(add_to_run(bytes.len() as u64, head), tail)
 }
 
 /// The hash of a run of words, extended by one word.
