@@ -165,7 +165,9 @@ impl Patterns {
         let mut ok = true;
         let mut anchored = false;
         for (origin, pattern) in list.iter().enumerate() {
-            let Some(pieces) = validate(cx, pattern, ignore_case) else {
+            // What validation reads of a pattern (its groups, assertions, least length) does not
+            // depend on case; folding case is the slow part, left to the built-ins' lazy compile.
+            let Some(pieces) = validate(cx, pattern, ignore_case && !cx.lazy) else {
                 ok = false;
                 continue;
             };
@@ -340,7 +342,7 @@ fn starts_space(text: &str, i: usize) -> bool {
 const MIN_SCORE: usize = 3;
 
 /// A score good enough that no other literals are looked for.
-const GOOD_SCORE: usize = 5;
+const GOOD_SCORE: usize = 4;
 
 /// Words so common in news copy that a prefilter looking for them finds them everywhere.
 const COMMON: &[&[u8]] = &[
