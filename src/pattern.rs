@@ -342,7 +342,7 @@ fn starts_space(text: &str, i: usize) -> bool {
 const MIN_SCORE: usize = 3;
 
 /// A score good enough that no other literals are looked for.
-const GOOD_SCORE: usize = 4;
+const GOOD_SCORE: usize = 8;
 
 /// Words so common in news copy that a prefilter looking for them finds them everywhere.
 const COMMON: &[&[u8]] = &[
@@ -412,7 +412,7 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
 fn extracted(hir: &regex_syntax::hir::Hir, kind: ExtractKind, ignore_case: bool) -> Option<Vec<Vec<u8>>> {
     let prefix = matches!(kind, ExtractKind::Prefix);
     let mut extractor = Extractor::new();
-    extractor.kind(kind).limit_total(256);
+    extractor.kind(kind).limit_total(64);
     let seq = extractor.extract(hir);
     let mut out = Vec::new();
     for literal in seq.literals()? {

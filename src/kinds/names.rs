@@ -387,6 +387,12 @@ impl Names {
             let block_words = cx.seg.words_in(&block.range);
             for (j, range) in block_words.iter().enumerate() {
                 let text = &cx.doc.text[range.clone()];
+                // Most words start with a lowercase ASCII letter: vocabulary, quickly.
+                if text.as_bytes()[0].is_ascii_lowercase() {
+                    lowercase.push(text);
+                    previous = Some((range.clone(), false));
+                    continue;
+                }
                 let capitalized = text.starts_with(char::is_uppercase)
                     && !in_capitals(key_of_written(text))
                     && cx.counts(range);
