@@ -165,6 +165,12 @@ impl RuleSet {
         };
         let mut out = Vec::new();
         if threads > 1 {
+            // The rules with the longest files (the longest pattern lists, slowest to compile)
+            // first, so that the cores finish together.
+            let mut rules = rules;
+            rules.sort_by_key(|&i| {
+                std::cmp::Reverse(self.files.get(self.rules[i].file).map_or(0, |f| f.text.len()))
+            });
             let next = std::sync::atomic::AtomicUsize::new(0);
             let worker = || {
                 let (mut hits, mut found) = (Vec::new(), Vec::new());
