@@ -219,6 +219,11 @@ impl Patterns {
         self.slot.is_none_or(|slot| present.get(slot).copied().unwrap_or(true))
     }
 
+    /// Whether the rule set's prefilter looks for literals of these patterns.
+    pub fn prefiltered(&self) -> bool {
+        self.slot.is_some()
+    }
+
     /// Where the first match in `text` may start, or `None` when nothing in `text` matches: a
     /// lower bound for the matches in any part of it (a block of a document), so that a rule
     /// searches each document once when it has nothing to find, not each block.

@@ -79,8 +79,9 @@ pub struct Spec {
 pub struct Capitalization {
     min_words: usize,
     connectors: Vec<String>,
-    /// The length of the longest connector, in bytes.
-    longest_connector: usize,
+    /// The first byte and length of each connector, as bits (`shape`): most words are no
+    /// connector by these alone.
+    connector_shapes: Vec<u64>,
     /// Lowercased words of each exception.
     exceptions: Vec<Vec<String>>,
 }
@@ -110,8 +111,12 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Capitalizat
         .iter()
         .map(|e| e.get_ref().split_whitespace().map(str::to_lowercase).collect())
         .collect();
-    let longest_connector = connectors.iter().map(String::len).max().unwrap_or(0);
-    Some(Capitalization { min_words, connectors, longest_connector, exceptions })
+    let mut connector_shapes = vec![0u64; 256];
+    for connector in connectors.iter().filter(|c| !c.is_empty()) {
+        let (byte, bit) = shape(connector);
+        connector_shapes[byte] |= bit;
+    }
+    Some(Capitalization { min_words, connectors, connector_shapes, exceptions })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -279,8 +284,10 @@ impl Capitalization {
                 words.push(Word {
                     range: range.clone(),
                     possessive: key.len() < text.len(),
-                    connector: key.len() <= self.longest_connector
-                        && self.connectors.iter().any(|c| *c == key),
+                    connector: {
+                        let (byte, bit) = shape(&key);
+                        self.connector_shapes[byte] & bit != 0 && self.connectors.iter().any(|c| *c == key)
+                    },
                     hash: word_hash(&key),
                     key,
                     case,
@@ -392,16 +399,20 @@ fn key_of(word: &str) -> Cow<'_, str> {
     if stem.chars().any(char::is_uppercase) { Cow::Owned(stem.to_lowercase()) } else { Cow::Borrowed(stem) }
 }
 
+/// A word's first byte, and its length (up to 63) as a bit.
+fn shape(word: &str) -> (usize, u64) {
+    (usize::from(word.as_bytes().first().copied().unwrap_or(0)), 1 << word.len().min(63))
+}
+
 const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// A quick hash of a word: its length and its first and last eight bytes. Words that share it
 /// are told apart by comparing them.
 fn word_hash(key: &str) -> u64 {
     let bytes = key.as_bytes();
-    let eight = |part: &[u8]| {
-        let mut word = [0u8; 8];
-        word[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(word)
+    let eight = |part: &[u8]| match <[u8; 8]>::try_from(part) {
+        Ok(word) => u64::from_le_bytes(word),
+        Err(_) => part.iter().rev().fold(0u64, |word, &b| (word << 8) | u64::from(b)),
     };
     let head = eight(&bytes[..bytes.len().min(8)]);
     let tail = eight(&bytes[bytes.len().saturating_sub(8)..]);

@@ -86,10 +86,12 @@ impl Context<'_> {
     /// the whole document on, none when nothing matches. One search of the document instead of
     /// one per block when a rule has nothing to find, as in most documents.
     pub fn blocks_matching<'p>(&self, patterns: impl IntoIterator<Item = &'p Patterns>) -> &[Block] {
+        // Patterns whose prefilter literals were found nearly always match: their blocks are
+        // searched from the first, without a search of the document before.
         let earliest = patterns
             .into_iter()
             .filter(|p| p.may_match(self.present))
-            .filter_map(|p| p.earliest(&self.doc.prose))
+            .filter_map(|p| if p.prefiltered() { Some(0) } else { p.earliest(&self.doc.prose) })
             .min();
         let Some(earliest) = earliest else { return &[] };
         let first = self.doc.blocks.partition_point(|b| b.range.end <= earliest);
