@@ -128,21 +128,30 @@ impl Duplicate {
             }
             Unit::Paragraph => self.paragraphs(cx),
             Unit::Sentence => {
-                // Repeated paragraphs, in order, by their repeat: the sentences in them are left
-                // to the paragraph rule.
-                let mut repeated: Vec<Range<usize>> =
-                    Self::repeats(cx, self.paragraphs(cx), self.strip.as_ref())
-                        .into_iter()
-                        .map(|(r, _)| r)
-                        .collect();
-                repeated.sort_by_key(|r| r.start);
-                cx.blocks()
+                let sentences: Vec<Range<usize>> = cx
+                    .blocks()
                     .flat_map(|b| {
                         let first = cx.seg.sentences.partition_point(|s| s.start < b.range.start);
                         let last = cx.seg.sentences.partition_point(|s| s.end <= b.range.end);
                         cx.seg.sentences[first..last.max(first)].iter().cloned()
                     })
                     .filter(|s| cx.seg.words_in(s).len() >= self.min_words)
+                    .collect();
+                // Most stories repeat no sentence: then there is no need to find the repeated
+                // paragraphs, whose sentences are left to the paragraph rule.
+                let counted: Vec<Range<usize>> = sentences.iter().filter(|u| cx.counts(u)).cloned().collect();
+                if Self::repeats(cx, counted, self.strip.as_ref()).is_empty() {
+                    return Vec::new();
+                }
+                // Repeated paragraphs, in order, by their repeat.
+                let mut repeated: Vec<Range<usize>> =
+                    Self::repeats(cx, self.paragraphs(cx), self.strip.as_ref())
+                        .into_iter()
+                        .map(|(r, _)| r)
+                        .collect();
+                repeated.sort_by_key(|r| r.start);
+                sentences
+                    .into_iter()
                     .filter(|s| {
                         let i = repeated.partition_point(|r| r.start <= s.start);
                         i.checked_sub(1).is_none_or(|i| s.end > repeated[i].end)
@@ -166,14 +175,14 @@ impl Duplicate {
     ) -> Vec<(Range<usize>, Range<usize>)> {
         let mut first: Map<u64, Vec<Range<usize>>> = Map::default();
         let mut repeats = Vec::new();
-        let (mut key, mut other) = (String::new(), String::new());
+        let (mut key, mut other) = (Vec::new(), Vec::new());
         for unit in units {
             normalise_into(&stripped(cx.doc.prose(unit.clone()), strip), &mut key);
             if key.is_empty() {
                 continue;
             }
             let mut hasher = crate::hash::FxHasher::default();
-            hasher.write(key.as_bytes());
+            hasher.write(&key);
             let earlier = first.entry(hasher.finish()).or_default();
             let same = |e: &&Range<usize>| {
                 normalise_into(&stripped(cx.doc.prose((*e).clone()), strip), &mut other);
@@ -270,9 +279,9 @@ fn merge_runs(
 /// around `/`, no brackets or punctuation at the ends.
 #[cfg(test)]
 fn normalise(text: &str, strip: Option<&Patterns>) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     normalise_into(&stripped(text, strip), &mut out);
-    out
+    String::from_utf8(out).expect("built from characters")
 }
 
 /// The text with what `strip` matches replaced by a space.
@@ -293,49 +302,56 @@ fn stripped<'t>(text: &'t str, strip: Option<&Patterns>) -> std::borrow::Cow<'t,
     std::borrow::Cow::Owned(out)
 }
 
-/// Writes the normalised text into `out` (cleared first), without other allocation: lowercase,
+/// Writes the normalised text's UTF-8 into `out` (cleared first), without other allocation: lowercase,
 /// runs of whitespace one space (none next to a `/`), and what is not a letter or digit trimmed
 /// from both ends.
-fn normalise_into(text: &str, out: &mut String) {
+fn normalise_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
     // Nothing before the first letter or digit.
     let Some(start) = text.find(char::is_alphanumeric) else { return };
-    let mut bytes = std::mem::take(out).into_bytes();
+    let rest = &text.as_bytes()[start..];
+    // Whether whitespace came since the last character kept; where the last letter or digit
+    // kept ends (nothing after it is kept).
     let mut space = false;
-    let push = |c: char, bytes: &mut Vec<u8>, space: &mut bool| {
-        if *space && c != '/' && bytes.last() != Some(&b'/') {
-            bytes.push(b' ');
-        }
-        *space = false;
-        let mut utf8 = [0; 4];
-        bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-    };
-    let rest = &text[start..];
+    let mut kept = 0;
     let mut i = 0;
     while i < rest.len() {
-        let b = rest.as_bytes()[i];
+        let b = rest[i];
         if b.is_ascii() {
             i += 1;
             if b.is_ascii_whitespace() || b == 0x0b {
                 space = true;
-            } else {
-                push(char::from(b.to_ascii_lowercase()), &mut bytes, &mut space);
+                continue;
+            }
+            if space && b != b'/' && out.last() != Some(&b'/') {
+                out.push(b' ');
+            }
+            space = false;
+            out.push(b.to_ascii_lowercase());
+            if b.is_ascii_alphanumeric() {
+                kept = out.len();
             }
             continue;
         }
-        let c = rest[i..].chars().next().expect("i is a character boundary");
+        let c = text[start + i..].chars().next().expect("i is a character boundary");
         i += c.len_utf8();
         if c.is_whitespace() {
             space = true;
-        } else {
-            c.to_lowercase().for_each(|lower| push(lower, &mut bytes, &mut space));
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            if space && out.last() != Some(&b'/') {
+                out.push(b' ');
+            }
+            space = false;
+            let mut utf8 = [0; 4];
+            out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            if lower.is_alphanumeric() {
+                kept = out.len();
+            }
         }
     }
-    *out = String::from_utf8(bytes).expect("built from characters");
-    // Nothing after the last letter or digit.
-    let end =
-        out.rfind(char::is_alphanumeric).map_or(0, |i| i + out[i..].chars().next().map_or(0, char::len_utf8));
-    out.truncate(end);
+    out.truncate(kept);
 }
 
 /// The first words of a long text, for a message.
