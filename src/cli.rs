@@ -130,7 +130,8 @@ struct CheckArgs {
     /// (for hooks that pass every changed file).
     #[arg(long)]
     force_exclude: bool,
-    /// Check files on this many threads (default: one per core).
+    /// Check files on this many threads (default, or 0: one per core). More threads than cores
+    /// only add overhead; loading the rules uses every core whatever this says.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// After the run, print on stderr how long loading the rules took and the time each rule
@@ -385,9 +386,12 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         let hint = did_you_mean(name, &ids);
         return Err(Error::Usage(format!("unknown rule or pack `{name}` in --select or --ignore{hint}")));
     }
+    // `--threads 0`, like no `--threads`, is one thread per core.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let threads = args.threads.filter(|&n| n > 0).unwrap_or(cores);
     for profile in &mut profiles {
         profile.set.select(&select, &ignore);
-        profile.set.expect_documents(inputs.len());
+        profile.set.expect_run(inputs.len(), threads);
         if args.timings {
             profile.set.time_rules();
         }
@@ -440,10 +444,6 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     }
     // Files are checked in parallel and written in order: output is the same with any number of
     // threads, and memory holds a window of files, not the run.
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
-        |n| n.max(1),
-    );
     // The workers ask the baseline what it knows (to leave known findings unfixed); the writer
     // consumes its own copy, entry by entry.
     let known = baseline.clone();
@@ -468,8 +468,13 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         for (i, &(input, _)) in work.iter().enumerate() {
             let outcome = ordered.take(i);
             let (source, mut diagnostics) = match outcome {
-                Outcome::Skipped => continue,
+                Outcome::Skipped => {
+                    progress.add(0);
+                    continue;
+                }
                 Outcome::NotAnArticle { error, note } => {
+                    progress.add(0);
+                    progress.clear();
                     if let Some(err) = &error {
                         report_error(err);
                     }
@@ -502,6 +507,7 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
                             }
                             Ok(false) => {}
                             Err(err) => {
+                                progress.clear();
                                 report_error(&err);
                                 had_error = true;
                             }
@@ -599,7 +605,7 @@ enum Outcome {
 struct FixedFile {
     text: String,
     applied: usize,
-    /// Whether the file was rewritten.
+    /// Whether the file was rewritten (stdin: whether the text given back differs).
     written: Result<bool, Error>,
 }
 
@@ -652,11 +658,14 @@ impl Job<'_> {
                 return Outcome::Diff { source, fixed: fixed.text };
             }
             let changed = fixed.text != source.text;
+            // Whether the article changed where it lives: the file rewritten, or stdin given back
+            // fixed (by the writer, in order).
             let written = match input {
                 Input::File(path) if changed => {
                     write::replace(path, &source.text, &fixed.text).map(|()| true)
                 }
-                _ => Ok(false),
+                Input::File(_) => Ok(false),
+                Input::Stdin => Ok(changed),
             };
             if matches!(written, Ok(true)) || matches!(input, Input::Stdin) {
                 source = Source::new(source.path, source.format, fixed.text.clone());
@@ -778,7 +787,13 @@ impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
                 return result;
             }
             assert!(!state.stopped, "a worker checking files stopped (it panicked)");
-            let j = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Within the window only: a slow file must not make the taker hold the rest.
+            let within = self.next.load(std::sync::atomic::Ordering::Relaxed) < i + WINDOW;
+            let j = if within {
+                self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            } else {
+                usize::MAX
+            };
             if let Some(item) = self.items.get(j) {
                 drop(state);
                 let result = (self.work)(item);
@@ -837,8 +852,9 @@ impl<S: Stop> Drop for StopOnDrop<'_, S> {
     }
 }
 
-/// A progress line on stderr for a run over many files, when stderr is a terminal and the run
-/// takes more than a moment: files done, of how many, and the rate.
+/// A progress line on stderr for a run over many files, when stderr is a terminal, the report
+/// goes elsewhere (a file, a pipe) and the run takes more than a moment: files done, of how
+/// many, and the rate. It is wiped before any message on stderr, and redrawn after.
 struct Progress {
     total: usize,
     done: usize,
@@ -852,7 +868,8 @@ struct Progress {
 
 impl Progress {
     fn new(total: usize) -> Progress {
-        let enabled = total > 64 && io::stderr().is_terminal();
+        // With the report on the terminal too, the line would be written over by it.
+        let enabled = total > 64 && io::stderr().is_terminal() && !io::stdout().is_terminal();
         Progress {
             total,
             done: 0,
@@ -884,9 +901,10 @@ impl Progress {
         self.shown = true;
     }
 
-    fn clear(&self) {
+    fn clear(&mut self) {
         if self.shown {
             let _ = write!(io::stderr().lock(), "\r\x1b[K");
+            self.shown = false;
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct RuleSet {
     /// How many documents the run checks, when known: a few are searched with an automaton
     /// quick to build, many with one quick to search.
     documents: Option<usize>,
+    /// How many threads a document's rules may be shared among (0 before `expect_run`: as
+    /// many as there are cores).
+    threads: usize,
 }
 
 /// The literals of every rule's patterns in one automaton, looked for once per document: a rule
@@ -159,7 +162,8 @@ impl RuleSet {
         // cores, which also compiles their regexes in parallel; a run over many shares the
         // documents instead.
         let threads = if self.documents.is_some_and(|n| n <= 2) {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(rules.len())
+            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            (if self.threads == 0 { cores } else { self.threads.min(cores) }).min(rules.len())
         } else {
             1
         };
@@ -224,9 +228,11 @@ impl RuleSet {
         }
     }
 
-    /// Says how many documents the run will check, which decides how the prefilter is built.
-    pub fn expect_documents(&mut self, documents: usize) {
+    /// Says how many documents the run will check, on how many threads: over few documents the
+    /// prefilter is quick to build, and each document's rules are shared among the threads.
+    pub fn expect_run(&mut self, documents: usize, threads: usize) {
         self.documents = Some(documents);
+        self.threads = threads.max(1);
         self.prefilter = OnceLock::new();
     }
 

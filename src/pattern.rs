@@ -293,9 +293,10 @@ pub fn fold(prose: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        // Bytes that cannot start whitespace or a marker are copied a run at a time: ASCII
-        // controls and space, and the lead bytes of U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000.
-        let run = bytes[i..].iter().position(|&b| b <= b' ' || matches!(b, 0xC2 | 0xE1..=0xE3));
+        // Bytes that cannot start whitespace, a marker or a letter that folds to ASCII are copied
+        // a run at a time: ASCII controls and space, and the lead bytes of U+0085, U+00A0,
+        // U+1680, U+2000-U+205F (and U+212A), U+3000, and U+017F.
+        let run = bytes[i..].iter().position(|&b| b <= b' ' || matches!(b, 0xC2 | 0xC5 | 0xE1..=0xE3));
         let end = run.map_or(bytes.len(), |n| i + n);
         let start = out.len();
         out.extend_from_slice(&bytes[i..end]);
@@ -323,9 +324,13 @@ pub fn fold(prose: &str) -> String {
         if spaced {
             out.push(b' ');
         } else if i == gap_start {
-            // Not a gap after all (another control, or a non-space after a lead byte).
-            out.push(bytes[i].to_ascii_lowercase());
-            i += 1;
+            // Not a gap after all: another control, or a character after a lead byte, which
+            // may fold to an ASCII letter.
+            let c = prose[i..].chars().next().expect("i is a character boundary");
+            let folded = fold_char(c);
+            let mut utf8 = [0; 4];
+            out.extend_from_slice(folded.encode_utf8(&mut utf8).as_bytes());
+            i += c.len_utf8();
         } else {
             out.extend_from_slice(&bytes[gap_start..i]);
         }
@@ -425,14 +430,44 @@ fn extracted(hir: &regex_syntax::hir::Hir, kind: ExtractKind, ignore_case: bool)
         let splits = |c: char| splits_literal(c, ignore_case);
         let piece = if prefix { text.split(splits).next() } else { text.rsplit(splits).next() };
         let piece = piece.filter(|p| !p.is_empty())?;
-        out.push(piece.replace('\0', " ").to_ascii_lowercase().into_bytes());
+        out.push(as_folded(piece));
     }
     (!out.is_empty()).then_some(out)
 }
 
+/// A piece of a pattern's literal as it would be in folded prose: each run of pattern spaces
+/// (`\0` here) one space, ASCII lowercased, and the two letters outside ASCII that fold to ASCII
+/// letters (`K`, `ſ`) as those letters.
+fn as_folded(piece: &str) -> Vec<u8> {
+    let mut out = String::with_capacity(piece.len());
+    for c in piece.chars() {
+        match c {
+            '\0' if out.ends_with(' ') => {}
+            '\0' => out.push(' '),
+            c => out.push(fold_char(c)),
+        }
+    }
+    out.into_bytes()
+}
+
+/// A character as folded prose has it: ASCII lowercased, and the Kelvin sign and long s (which
+/// a case-insensitive regex matches for `k` and `s`) as `k` and `s`.
+fn fold_char(c: char) -> char {
+    match c {
+        '\u{212A}' => 'k',
+        '\u{17F}' => 's',
+        c => c.to_ascii_lowercase(),
+    }
+}
+
 /// Whether a character of a pattern's literal cannot be part of a prefilter literal.
+/// A replacement character stands for bytes the extractor cut in the middle of a character,
+/// which no text holds.
 fn splits_literal(c: char, ignore_case: bool) -> bool {
-    (ignore_case && !c.is_ascii()) || c.is_whitespace() || c == char::from(crate::markup::MARK)
+    (ignore_case && !c.is_ascii())
+        || c.is_whitespace()
+        || c == char::from(crate::markup::MARK)
+        || c == char::REPLACEMENT_CHARACTER
 }
 
 /// The bytes of a literal, looking through capture groups.
@@ -451,7 +486,7 @@ fn best_piece(run: &[u8], ignore_case: bool) -> Option<Vec<u8>> {
     let text = String::from_utf8_lossy(run);
     text.split(|c| splits_literal(c, ignore_case))
         .filter(|p| !p.is_empty())
-        .map(|p| p.replace('\0', " ").to_ascii_lowercase().into_bytes())
+        .map(as_folded)
         .max_by_key(|p| score(p))
 }
 
@@ -747,6 +782,20 @@ mod tests {
         assert_eq!(literals(r"\w+-\w+", true), None);
         assert_eq!(literals(r"\d+ (?:a|to)", true), None);
         assert_eq!(literals("to|unique", true), None);
+    }
+
+    #[test]
+    fn prefilter_literals_as_folded_prose_has_them() {
+        // Spaces on both sides of a group are one space, as in folded prose.
+        assert_eq!(literals("(?:heavy )( rain)", true).unwrap(), vec!["heavy rain"]);
+        assert!(fold("heavy \nrain").contains("heavy rain"));
+        // The Kelvin sign and long s fold to the letters a case-insensitive regex takes them for.
+        assert_eq!(fold("ſuicide \u{212A}iev"), "suicide kiev");
+        assert_eq!(literals("ſuicide", false).unwrap(), vec!["suicide"]);
+        // A literal the extractor cut inside a character ends where the character began.
+        let cut = format!("abc(?:{})?cd\\d", "é".repeat(60));
+        let found = literals(&cut, false).unwrap();
+        assert!(found.iter().all(|l| !l.contains('\u{FFFD}')), "{found:?}");
     }
 
     #[test]

@@ -458,6 +458,7 @@ fn fix_on_stdin_prints_the_fixed_text_and_the_findings_on_stderr() {
     );
     assert_eq!(stdout(&o), "In the capital, Azeri troops massed.\n");
     assert!(stderr(&o).contains("<stdin>:1:17: warning[News.Azeri]"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Fixed 1 finding in 1 file."), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -475,4 +476,15 @@ fn fix_on_stdin_gives_the_text_back_unchanged_when_it_cannot_fix_it() {
         assert_eq!(o.stdout, input, "an editor keeps its buffer");
         assert_eq!(o.status.code(), Some(2), "and knows nothing was fixed: {}", stderr(&o));
     }
+}
+
+/// The prefilter reads folded prose: a long s, which a case-insensitive rule matches as `s`,
+/// must not hide a finding (found by review of the prefilter).
+#[test]
+fn the_prefilter_finds_what_case_folding_matches() {
+    let o = copydesk_with_stdin(
+        &["check", "--format", "short", "--select", "News.CommittedSuicide", "-"],
+        "He committed ſuicide last year, police said.\n".as_bytes(),
+    );
+    assert!(stdout(&o).contains("[News.CommittedSuicide]"), "{}", stdout(&o));
 }

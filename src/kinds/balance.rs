@@ -364,8 +364,6 @@ fn opens_new_paragraph(text: &str, at: usize) -> bool {
     before.len() < at && end.ends_with(['.', '!', '?', '"', '”', ':'])
 }
 
-/// Where the paragraphs of a block start whose paragraph breaks were lost, as in copy scraped
-/// from the web: a sentence end followed by two spaces or more starts a new one.
 /// Where `a` and `b` are in `text`, in order: found with the standard library's searcher for one
 /// character, which skips through the text, not a character at a time.
 fn find_marks(text: &str, a: char, b: char) -> Vec<(usize, char)> {
@@ -377,6 +375,8 @@ fn find_marks(text: &str, a: char, b: char) -> Vec<(usize, char)> {
     marks
 }
 
+/// Where the paragraphs of a block start whose paragraph breaks were lost, as in copy scraped
+/// from the web: a sentence end followed by two spaces or more starts a new one.
 fn lost_paragraph_breaks(text: &str) -> Vec<usize> {
     let mut breaks = Vec::new();
     let mut from = 0;

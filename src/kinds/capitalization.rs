@@ -396,7 +396,12 @@ fn case_of(word: &str) -> Case {
 
 fn key_of(word: &str) -> Cow<'_, str> {
     let stem = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
-    if stem.chars().any(char::is_uppercase) { Cow::Owned(stem.to_lowercase()) } else { Cow::Borrowed(stem) }
+    // Only ASCII without capitals is its own lowercase for sure (titlecase `ǅ` is no capital).
+    if stem.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(stem)
+    } else {
+        Cow::Owned(stem.to_lowercase())
+    }
 }
 
 /// A word's first byte, and its length (up to 63) as a bit.

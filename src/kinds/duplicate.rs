@@ -339,7 +339,9 @@ fn normalise_into(text: &str, out: &mut Vec<u8>) {
             space = true;
             continue;
         }
-        for lower in c.to_lowercase() {
+        // A final sigma is a sigma: "ΟΔΟΣ" lowercased letter by letter ends in `σ`, as does
+        // "οδος" here.
+        for lower in c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }) {
             if space && out.last() != Some(&b'/') {
                 out.push(b' ');
             }
@@ -372,5 +374,6 @@ mod tests {
         );
         assert_eq!(normalise("  One\n two.  ", None), "one two");
         assert_ne!(normalise("(Photo by A / AFP)", None), normalise("(Photo by B / AFP)", None));
+        assert_eq!(normalise("ΟΔΟΣ ΑΘΗΝΑΣ", None), normalise("οδος αθηνας", None));
     }
 }

@@ -492,7 +492,10 @@ fn key_of(word: &str) -> String {
 
 /// A word without a possessive `'s`.
 fn key_of_written(mut word: &str) -> &str {
-    while let Some(stem) = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")) {
+    while let Some(stem) = word.strip_suffix("'s") {
+        word = stem;
+    }
+    while let Some(stem) = word.strip_suffix("’s") {
         word = stem;
     }
     word
