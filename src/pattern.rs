@@ -142,11 +142,7 @@ impl Patterns {
         mode: Mode,
         ignore_case: bool,
     ) -> Option<Option<Patterns>> {
-        if list.is_empty() {
-            Some(None)
-        } else {
-            Patterns::compile_with(cx, list, mode, ignore_case, false).map(Some)
-        }
+        Patterns::optional(cx, list, mode, ignore_case, false)
     }
 
     /// [`Patterns::compile`], with a prefilter slot when `prefilter` (not for exceptions, which
@@ -210,7 +206,20 @@ impl Patterns {
         mode: Mode,
         ignore_case: bool,
     ) -> Option<Option<Patterns>> {
-        if list.is_empty() { Some(None) } else { Patterns::compile(cx, list, mode, ignore_case).map(Some) }
+        Patterns::optional(cx, list, mode, ignore_case, true)
+    }
+
+    fn optional(
+        cx: &mut Compiler,
+        list: &[Spanned<String>],
+        mode: Mode,
+        ignore_case: bool,
+        prefilter: bool,
+    ) -> Option<Option<Patterns>> {
+        if list.is_empty() {
+            return Some(None);
+        }
+        Patterns::compile_with(cx, list, mode, ignore_case, prefilter).map(Some)
     }
 
     /// Whether the patterns may match in a document, by what the prefilter found in it (the
@@ -497,10 +506,7 @@ pub struct Exceptions(Option<Patterns>);
 impl Exceptions {
     /// Compiles exceptions (whole-word patterns); `None` when one has a mistake.
     pub fn compile(cx: &mut Compiler, list: &[Spanned<String>], ignore_case: bool) -> Option<Exceptions> {
-        if list.is_empty() {
-            return Some(Exceptions(None));
-        }
-        Patterns::compile_with(cx, list, Mode::Words, ignore_case, false).map(|p| Exceptions(Some(p)))
+        Patterns::compile_unfiltered(cx, list, Mode::Words, ignore_case).map(Exceptions)
     }
 
     /// The places in `text` an exception matches, in order.
