@@ -488,3 +488,40 @@ fn the_prefilter_finds_what_case_folding_matches() {
     );
     assert!(stdout(&o).contains("[News.CommittedSuicide]"), "{}", stdout(&o));
 }
+
+/// More files than the writer's window (256), each with its own finding, checked on several
+/// threads: every file is reported, in path order, and the output is the same, byte for byte,
+/// whatever the number of threads (0 is one per core).
+#[test]
+fn many_files_on_any_number_of_threads_give_the_same_output_in_order() {
+    let dir = scratch("many-files");
+    for i in 0..300 {
+        let text = format!("Story {i}: the the talks in Kiev went on.\n\nShares rose 5% on Monday.\n");
+        write(&dir, &format!("story-{i:03}.txt"), text.as_bytes());
+    }
+    let dir = dir.to_str().unwrap();
+    let run = |threads: &str| copydesk(&["check", "--format", "short", "--threads", threads, dir]);
+    let one = run("1");
+    assert_eq!(one.status.code(), Some(1));
+    let out = stdout(&one);
+    let files: Vec<&str> = out.lines().filter(|l| l.contains("[News.RepeatedWord]")).collect();
+    assert_eq!(files.len(), 300, "{out}");
+    let mut sorted = files.clone();
+    sorted.sort();
+    assert_eq!(files, sorted, "files are reported in path order");
+    for threads in ["2", "3", "0", "64"] {
+        assert_eq!(stdout(&run(threads)), out, "--threads {threads}");
+    }
+}
+
+/// `--timings` reports on stderr and leaves the report alone.
+#[test]
+fn timings_go_to_stderr() {
+    let plain = copydesk(&["check", "--format", "json", SEED]);
+    let timed = copydesk(&["check", "--format", "json", "--timings", SEED]);
+    assert_eq!(stdout(&timed), stdout(&plain));
+    let err = stderr(&timed);
+    assert!(err.contains("ms  loading rules"), "{err}");
+    assert!(err.contains("News.Azeri"), "{err}");
+    assert!(err.contains("(parse, segment, prefilter)"), "{err}");
+}
