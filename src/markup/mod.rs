@@ -113,15 +113,11 @@ pub struct Document<'a> {
     /// Where raw HTML is (Markdown): suppression comments count only there, not in code. `None`
     /// for plain text, which has no code.
     pub html: Option<Vec<Range<usize>>>,
-    /// `prose` as the rules' prefilter reads it (see [`crate::pattern::fold`]): ASCII letters
-    /// lowercased and whitespace folded, so its offsets are not the prose's.
-    pub folded: String,
 }
 
 impl<'a> Document<'a> {
     fn new(text: &'a str, prose: Cow<'a, str>, blocks: Vec<Block>, html: Option<Vec<Range<usize>>>) -> Self {
-        let folded = crate::pattern::fold(&prose);
-        Document { text, prose, blocks, html, folded }
+        Document { text, prose, blocks, html }
     }
 
     /// Finds the prose blocks of an article and blanks everything else in `prose`.
