@@ -218,6 +218,18 @@ fn urls(text: &str) -> Vec<Range<usize>> {
     found
 }
 
+/// Where the first `https://`, `http://` or `www.` is: one search for the three (a SIMD
+/// searcher), not one each.
 fn next_url_start(text: &str) -> Option<usize> {
-    ["https://", "http://", "www."].iter().filter_map(|p| text.find(p)).min()
+    static STARTS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> = std::sync::OnceLock::new();
+    let starts = STARTS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(["https://", "http://", "www."])
+            .ok()
+    });
+    match starts {
+        Some(starts) => starts.find(text).map(|m| m.start()),
+        None => ["https://", "http://", "www."].iter().filter_map(|p| text.find(p)).min(),
+    }
 }
