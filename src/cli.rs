@@ -460,8 +460,12 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let ordered = Ordered::new(&work, |&(input, profile): &(&Input, usize)| job.check_one(input, profile));
     std::thread::scope(|scope| -> Result<(), Error> {
         // This thread works too, as it takes the results.
+        // At most one thread per file, and as many as the system gives: a thread that cannot be
+        // started leaves the work to the others.
         for _ in 1..threads.min(work.len()) {
-            scope.spawn(|| ordered.worker());
+            if std::thread::Builder::new().spawn_scoped(scope, || ordered.worker()).is_err() {
+                break;
+            }
         }
         // Workers stop when this returns, early on an error included.
         let _stop = ordered.stop_on_drop();
