@@ -152,6 +152,11 @@ struct Word {
 impl Names {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        // Most stories have no two capitalized words close enough to be one name misspelt: then
+        // there is nothing to weigh.
+        if !self.has_close_spellings(cx) {
+            return;
+        }
         let (mut words, common) = Self::words(cx);
         // A given name is never a word alone ("Dexia" in "Dexia Belgium" is a company), a common
         // word ("Real" in "Real Sociedad") or a title ("Mr"); a surname after anything else is no
@@ -378,6 +383,41 @@ impl Names {
         !(strict && stem(a) == stem(b))
     }
 
+    /// Whether two of the story's capitalized words (as [`Names::words`] reads them) are
+    /// [`Names::close`], the loosest way: without such a pair no spelling is a slip of another.
+    fn has_close_spellings(&self, cx: &Context) -> bool {
+        let mut keys: Vec<String> = Vec::new();
+        for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
+            for range in cx.seg.words_in(&block.range) {
+                let text = &cx.doc.text[range.clone()];
+                if text.as_bytes()[0].is_ascii_lowercase() || !text.starts_with(char::is_uppercase) {
+                    continue;
+                }
+                if !in_capitals(key_of_written(text)) && cx.counts(range) {
+                    keys.push(key_of(text));
+                }
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        // Close spellings share their first letter, so they are neighbours in sorted order's
+        // groups by that letter.
+        let mut start = 0;
+        while start < keys.len() {
+            let first = keys[start].chars().next();
+            let end = start + keys[start..].iter().take_while(|k| k.chars().next() == first).count();
+            let group = &keys[start..end];
+            for (i, a) in group.iter().enumerate() {
+                // Both ways: `close` is not symmetric (a name has no digits, its slip may).
+                if group[i + 1..].iter().any(|b| self.close(a, b, false) || self.close(b, a, false)) {
+                    return true;
+                }
+            }
+            start = end;
+        }
+        false
+    }
+
     /// The capitalized words of the blocks read (not headings), and the lowercase vocabulary.
     fn words<'a>(cx: &Context<'a>) -> (Vec<Word>, HashSet<String>) {
         let mut words: Vec<Word> = Vec::new();
@@ -428,18 +468,23 @@ impl Names {
         }
         // A word is common when it also appears in lowercase; a spelling is compared only as a name.
         let keys: HashSet<&str> = words.iter().map(|w| w.key.as_str()).collect();
-        // Most lowercase words share no first letter and length with a name: those are not looked
-        // up.
-        let shape = |key: &str| (usize::from(key.as_bytes()[0]) << 6) | key.len().min(63);
-        let mut shapes = vec![0u64; 256];
+        // Most lowercase words share no first letter, last letter and length with a name: those
+        // are not looked up. (Lowercasing an ASCII word that starts lowercase keeps its first
+        // byte and its length, and lowercases its last.)
+        let len_bit = |key: &str| 1u64 << key.len().min(63);
+        let (mut by_first, mut by_last) = (vec![0u64; 256], vec![0u64; 256]);
         for key in keys.iter().filter(|k| !k.is_empty()) {
-            shapes[shape(key) >> 6] |= 1 << (shape(key) & 63);
+            let bytes = key.as_bytes();
+            by_first[usize::from(bytes[0])] |= len_bit(key);
+            by_last[usize::from(bytes[bytes.len() - 1])] |= len_bit(key);
         }
         let mut common: HashSet<String> = HashSet::default();
         for text in lowercase {
-            // Lowercasing a word that starts lowercase keeps its first byte and, in ASCII, its
-            // length; other words are looked up whatever their shape.
-            if text.is_ascii() && shapes[shape(text) >> 6] & (1 << (shape(text) & 63)) == 0 {
+            let bytes = text.as_bytes();
+            let last = usize::from(bytes[bytes.len() - 1].to_ascii_lowercase());
+            let may_be_a_key =
+                by_first[usize::from(bytes[0])] & len_bit(text) != 0 && by_last[last] & len_bit(text) != 0;
+            if text.is_ascii() && !may_be_a_key {
                 continue;
             }
             let lower = if text.chars().any(char::is_uppercase) {
