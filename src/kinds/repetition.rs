@@ -75,17 +75,22 @@ impl Repetition {
             let words = cx.seg.words_in(&block.range);
             let doubled = |i: usize| {
                 let (first, second) = (&words[i], &words[i + 1]);
+                // Most neighbours differ in their first letter: told apart by one byte.
+                let (x, y) = (cx.doc.prose.as_bytes()[first.start], cx.doc.prose.as_bytes()[second.start]);
+                if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
+                    return false;
+                }
                 cx.doc.prose[first.end..second.start].chars().all(crate::markup::is_gap)
                     && same_word(&cx.doc.prose[first.clone()], &cx.doc.prose[second.clone()])
             };
             for i in 0..words.len().saturating_sub(1) {
+                if !doubled(i) {
+                    continue;
+                }
                 let (first, second) = (&words[i], &words[i + 1]);
                 let a = &cx.doc.prose[first.clone()];
                 let b = &cx.doc.prose[second.clone()];
                 let gap = &cx.doc.prose[first.end..second.start];
-                if !doubled(i) {
-                    continue;
-                }
                 // Three in a row is said on purpose.
                 if (i > 0 && doubled(i - 1)) || (i + 2 < words.len() && doubled(i + 1)) {
                     continue;
