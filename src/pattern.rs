@@ -228,6 +228,15 @@ impl Patterns {
         self.slot.is_none_or(|slot| present.get(slot).copied().unwrap_or(true))
     }
 
+    /// A prefilter slot of its own for one pattern of a list (validated by compiling the list):
+    /// for a kind that needs to know which of its patterns may match, not only whether one
+    /// does. `None` when the pattern has no literals worth searching for.
+    pub fn slot_of(cx: &mut Compiler, pattern: &str, ignore_case: bool) -> Option<usize> {
+        let ast = ast::parse::Parser::new().parse(pattern).ok()?;
+        let literals = required_literals(&format!("(?:{})", widen_spaces(pattern, &ast)), ignore_case)?;
+        Some(cx.prefilter(literals))
+    }
+
     /// Whether the rule set's prefilter looks for literals of these patterns.
     pub fn prefiltered(&self) -> bool {
         self.slot.is_some()

@@ -76,6 +76,8 @@ pub struct Consistency {
     groups: Vec<Group>,
     /// For each pattern, its group and its form's index in the group.
     owners: Vec<(usize, usize)>,
+    /// For each pattern, its own prefilter slot (`None`: it may be anywhere).
+    slots: Vec<Option<usize>>,
     skip_names: bool,
     exceptions: Exceptions,
 }
@@ -139,13 +141,15 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
     let ignore_case = spec.ignore_case.unwrap_or(true);
     let patterns = Patterns::compile(cx, &all, Mode::Words, ignore_case);
     let exceptions = Exceptions::compile(cx, &spec.exceptions, ignore_case);
-    if !ok {
+    if !ok || patterns.is_none() {
         return None;
     }
+    let slots = all.iter().map(|form| Patterns::slot_of(cx, form.get_ref(), ignore_case)).collect();
     Some(Consistency {
         patterns: patterns?,
         groups,
         owners,
+        slots,
         skip_names: spec.skip_names,
         exceptions: exceptions?,
     })
@@ -159,6 +163,17 @@ struct Use {
 impl Consistency {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        // A group is inconsistent only where two of its forms are used: when the prefilter
+        // rules that out for every group, there is nothing to search for.
+        let mut possible = vec![0usize; self.groups.len()];
+        for (&(group, _), slot) in self.owners.iter().zip(&self.slots) {
+            if slot.is_none_or(|s| cx.present.get(s).copied().unwrap_or(true)) {
+                possible[group] += 1;
+            }
+        }
+        if possible.iter().all(|&forms| forms < 2) {
+            return;
+        }
         // The uses of each group's forms, in document order.
         let mut uses: Vec<Vec<Use>> = self.groups.iter().map(|_| Vec::new()).collect();
         for (_, range, found) in cx.matches(&self.patterns, &self.exceptions, self.skip_names) {
