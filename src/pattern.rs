@@ -381,9 +381,23 @@ const COMMON: &[&[u8]] = &[
     b"one", b"two", b"all", b"can", b"new", b"out", b"off", b"did", b"does", b"our", b"you", b"she",
 ];
 
+/// How good a literal is to look for: its length, as a stand-in for how rare it is, with
+/// exceptions both ways: a very common word scores 1, and so does punctuation, but a symbol that
+/// is rare in prose (`%`, `#`), or a space before a mark that has none in edited copy (` ,`),
+/// scores as a short word.
 fn score(literal: &[u8]) -> usize {
     let word = literal.trim_ascii();
-    if COMMON.contains(&word) { 1 } else { word.len() }
+    let rare_symbol =
+        matches!(word, [b'%' | b'#' | b'@' | b'*' | b'+' | b'=' | b'<' | b'>' | b'|' | b'~' | b'^']);
+    let space_before_mark =
+        literal.first() == Some(&b' ') && matches!(word, [b',' | b';' | b':' | b'?' | b'!']);
+    if rare_symbol || space_before_mark {
+        MIN_SCORE
+    } else if COMMON.contains(&word) {
+        1
+    } else {
+        word.len()
+    }
 }
 
 /// A set of literals one of which every match of `hir` contains; the best-scoring such set of
@@ -797,6 +811,10 @@ mod tests {
         assert_eq!(literals(r"\w+-\w+", true), None);
         assert_eq!(literals(r"\d+ (?:a|to)", true), None);
         assert_eq!(literals("to|unique", true), None);
+        // A rare symbol, or a space before a mark, is worth looking for alone.
+        assert_eq!(literals(r"\d+%", true).unwrap(), vec!["%"]);
+        assert_eq!(literals(r"\d+%|percent", true), None, "percent is everywhere in news copy");
+        assert_eq!(literals(r"\w+ ,", true).unwrap(), vec![" ,"]);
     }
 
     #[test]
