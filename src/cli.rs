@@ -870,10 +870,15 @@ struct Progress {
     enabled: bool,
 }
 
+/// Whether a run shows a progress line: over many files, with stderr on a terminal, and the
+/// report elsewhere (on the terminal too, the line would run into it).
+fn progress_wanted(files: usize, stderr_terminal: bool, stdout_terminal: bool) -> bool {
+    files > 64 && stderr_terminal && !stdout_terminal
+}
+
 impl Progress {
     fn new(total: usize) -> Progress {
-        // With the report on the terminal too, the line would be written over by it.
-        let enabled = total > 64 && io::stderr().is_terminal() && !io::stdout().is_terminal();
+        let enabled = progress_wanted(total, io::stderr().is_terminal(), io::stdout().is_terminal());
         Progress {
             total,
             done: 0,
@@ -1127,4 +1132,17 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
     )
     .map_err(Error::Output)?;
     Ok(if !broken.is_empty() { 2 } else { u8::from(failed_rules > 0) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_only_on_a_terminal_with_the_report_elsewhere() {
+        assert!(progress_wanted(1000, true, false));
+        assert!(!progress_wanted(1000, false, false), "stderr redirected");
+        assert!(!progress_wanted(1000, true, true), "the report on the terminal too");
+        assert!(!progress_wanted(10, true, false), "a few files take no time");
+    }
 }
