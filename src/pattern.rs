@@ -308,20 +308,34 @@ fn required_literals(pattern: &str, ignore_case: bool) -> Option<Vec<Vec<u8>>> {
 /// whitespace and markup markers that has whitespace in it one space (what a [`GAP`] matches).
 pub fn fold(prose: &str) -> String {
     let bytes = prose.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
+    // Folding never lengthens: a gap becomes one space, `K` and `ſ` one byte each.
+    let mut out = vec![0u8; bytes.len()];
+    let (mut i, mut j) = (0, 0);
+    // Whether the last byte written is the space of a run of ASCII spaces, and where in the
+    // prose and the output that run began.
+    let (mut spacing, mut run_i, mut run_j) = (false, 0, 0);
     while i < bytes.len() {
-        // Bytes that cannot start whitespace, a marker or a letter that folds to ASCII are copied
-        // a run at a time: ASCII controls and space, and the lead bytes of U+0085, U+00A0,
-        // U+1680, U+2000-U+205F (and U+212A), U+3000, and U+017F.
-        let run = bytes[i..].iter().position(|&b| b <= b' ' || matches!(b, 0xC2 | 0xC5 | 0xE1..=0xE3));
-        let end = run.map_or(bytes.len(), |n| i + n);
-        let start = out.len();
-        out.extend_from_slice(&bytes[i..end]);
-        out[start..].make_ascii_lowercase();
-        i = end;
-        if i == bytes.len() {
-            break;
+        let b = bytes[i];
+        let folded = FOLDED[usize::from(b)];
+        if folded != 0 {
+            // Without a branch on whether it is a space: a space after a space is written
+            // over the first.
+            let space = folded == b' ';
+            if space && !spacing {
+                (run_i, run_j) = (i, j);
+            }
+            j -= usize::from(space && spacing);
+            out[j] = folded;
+            j += 1;
+            i += 1;
+            spacing = space;
+            continue;
+        }
+        // A marker, another control, or a byte that may begin whitespace outside ASCII or a
+        // letter that folds to ASCII: the gap it is in is read again from its start.
+        if spacing {
+            (i, j) = (run_i, run_j);
+            spacing = false;
         }
         let gap_start = i;
         let mut spaced = false;
@@ -339,22 +353,48 @@ pub fn fold(prose: &str) -> String {
                 break;
             }
         }
-        if spaced {
-            out.push(b' ');
+        let copied: &[u8] = if spaced {
+            b" "
         } else if i == gap_start {
             // Not a gap after all: another control, or a character after a lead byte, which
             // may fold to an ASCII letter.
             let c = prose[i..].chars().next().expect("i is a character boundary");
-            let folded = fold_char(c);
-            let mut utf8 = [0; 4];
-            out.extend_from_slice(folded.encode_utf8(&mut utf8).as_bytes());
             i += c.len_utf8();
+            let mut utf8 = [0; 4];
+            let folded = fold_char(c).encode_utf8(&mut utf8).len();
+            out[j..j + folded].copy_from_slice(&utf8[..folded]);
+            j += folded;
+            continue;
         } else {
-            out.extend_from_slice(&bytes[gap_start..i]);
-        }
+            &bytes[gap_start..i]
+        };
+        out[j..j + copied.len()].copy_from_slice(copied);
+        j += copied.len();
     }
+    out.truncate(j);
     String::from_utf8(out).expect("only ASCII bytes were changed, into ASCII bytes")
 }
+
+/// How [`fold`] writes each byte on its quick path: ASCII letters lowercased, ASCII whitespace
+/// as a space, other bytes as they are; 0 for the bytes it reads more carefully: ASCII controls
+/// other than whitespace (the marker among them), and the lead bytes of U+0085, U+00A0, U+1680,
+/// U+2000-U+205F (and U+212A), U+3000, and U+017F.
+const FOLDED: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+            b' '
+        } else if byte < b' ' || matches!(byte, 0xC2 | 0xC5 | 0xE1..=0xE3) {
+            0
+        } else {
+            byte.to_ascii_lowercase()
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Whether an ASCII byte is whitespace as `\s` has it (vertical tab included).
 fn ascii_space(b: u8) -> bool {
@@ -835,6 +875,55 @@ mod tests {
     fn folded_prose_matches_literals_with_spaces() {
         assert_eq!(fold("Tip  of\n\x1fthe\u{a0}ICEBERG, \x1fCafé\x1f"), "tip of the iceberg, café\x1f");
         assert_eq!(fold("a\x1f\x1fb \t"), "a\x1f\x1fb ");
+    }
+
+    /// What [`fold`] does, a character at a time: each maximal run of whitespace and markers is
+    /// one space if it has whitespace in it, else kept; every other character folded.
+    fn fold_by_characters(prose: &str) -> String {
+        let mut out = String::new();
+        let mut chars = prose.chars().peekable();
+        while let Some(c) = chars.next() {
+            let gap = |c: char| c.is_whitespace() || c == char::from(crate::markup::MARK);
+            if !gap(c) {
+                out.push(fold_char(c));
+                continue;
+            }
+            let mut run = String::from(c);
+            while let Some(&next) = chars.peek().filter(|&&n| gap(n)) {
+                run.push(next);
+                chars.next();
+            }
+            if run.chars().any(char::is_whitespace) {
+                out.push(' ');
+            } else {
+                out.push_str(&run);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fold_is_the_same_as_folding_by_characters() {
+        let alphabet = [
+            "a", "Z", "K", "é", "É", "£", "\u{85}", "\u{a0}", "\u{1680}", "\u{2003}", "\u{2028}", "\u{205f}",
+            "\u{2060}", "\u{212A}", "\u{17F}", "\u{3000}", "\u{3001}", "ſ", "\u{1E9E}", " ", "\n", "\t",
+            "\x0b", "\x01", "\x1f", "’", "Ω", "😀",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 12) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(fold(&text), fold_by_characters(&text), "{text:?}");
+        }
     }
 
     #[test]
