@@ -386,30 +386,55 @@ impl Names {
     /// Whether two of the story's capitalized words (as [`Names::words`] reads them) are
     /// [`Names::close`], the loosest way: without such a pair no spelling is a slip of another.
     fn has_close_spellings(&self, cx: &Context) -> bool {
-        let mut keys: Vec<String> = Vec::new();
+        // The keys of the capitalized words long enough to be close to another (five letters),
+        // lowercased into one buffer, with their length in characters.
+        let mut buffer = String::new();
+        let mut keys: Vec<(Range<usize>, usize)> = Vec::new();
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             for range in cx.seg.words_in(&block.range) {
                 let text = &cx.doc.text[range.clone()];
-                if text.as_bytes()[0].is_ascii_lowercase() || !text.starts_with(char::is_uppercase) {
+                let first = text.as_bytes()[0];
+                if first.is_ascii_lowercase()
+                    || !(first.is_ascii_uppercase() || text.starts_with(char::is_uppercase))
+                {
                     continue;
                 }
-                if !in_capitals(key_of_written(text)) && cx.counts(range) {
-                    keys.push(key_of(text));
+                let written = key_of_written(text);
+                if (written.is_ascii() && written.len() < 5) || in_capitals(written) || !cx.counts(range) {
+                    continue;
                 }
+                let start = buffer.len();
+                if written.is_ascii() {
+                    buffer.extend(written.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    buffer.push_str(&written.to_lowercase());
+                }
+                let length = if written.is_ascii() { written.len() } else { buffer[start..].chars().count() };
+                if length < 5 {
+                    buffer.truncate(start);
+                    continue;
+                }
+                keys.push((start..buffer.len(), length));
             }
         }
-        keys.sort_unstable();
-        keys.dedup();
+        let key = |k: &(Range<usize>, usize)| &buffer[k.0.clone()];
+        keys.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        keys.dedup_by(|a, b| key(a) == key(b));
         // Close spellings share their first letter, so they are neighbours in sorted order's
-        // groups by that letter.
+        // groups by that letter, and differ in length by two at most.
         let mut start = 0;
         while start < keys.len() {
-            let first = keys[start].chars().next();
-            let end = start + keys[start..].iter().take_while(|k| k.chars().next() == first).count();
+            let first = key(&keys[start]).chars().next();
+            let end = start + keys[start..].iter().take_while(|k| key(k).chars().next() == first).count();
             let group = &keys[start..end];
-            for (i, a) in group.iter().enumerate() {
-                // Both ways: `close` is not symmetric (a name has no digits, its slip may).
-                if group[i + 1..].iter().any(|b| self.close(a, b, false) || self.close(b, a, false)) {
+            for (i, (a, la)) in group.iter().enumerate() {
+                let a = &buffer[a.clone()];
+                let close = |(b, lb): &(Range<usize>, usize)| {
+                    let b = &buffer[b.clone()];
+                    // Both ways: `close` is not symmetric (a name has no digits, its slip may).
+                    la.abs_diff(*lb) <= 2 && (self.close(a, b, false) || self.close(b, a, false))
+                };
+                if group[i + 1..].iter().any(close) {
                     return true;
                 }
             }
