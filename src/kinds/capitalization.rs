@@ -184,12 +184,18 @@ impl Capitalization {
         // Only words that begin some name start a lookup, and only the lengths of names are looked
         // up.
         let first_words: crate::hash::Set<u64> = names.iter().map(|r| words[r.start].hash).collect();
+        // A bit per first word, by its hash's top bits, to pass over most words without a lookup.
+        let mut bits = [0u64; 16];
+        for hash in &first_words {
+            bits[(hash >> 60) as usize] |= 1 << ((hash >> 54) & 63);
+        }
+        let maybe_first = |hash: u64| bits[(hash >> 60) as usize] & (1 << ((hash >> 54) & 63)) != 0;
         let mut is_length = vec![false; longest + 1];
         for name in &names {
             is_length[name.len()] = true;
         }
         for i in 0..words.len() {
-            if !first_words.contains(&words[i].hash) {
+            if !maybe_first(words[i].hash) || !first_words.contains(&words[i].hash) {
                 continue;
             }
             let mut hash = RUN_SEED;
