@@ -135,7 +135,8 @@ impl Patterns {
     }
 
     /// Compiles a list that may be empty, with no prefilter slot: for patterns searched only
-    /// where something was found, which a prefilter would look for in vain.
+    /// where something was found, which a prefilter would look for in vain, or only where
+    /// slots of their own (`slot_of`) say they may match.
     pub fn compile_unfiltered(
         cx: &mut Compiler,
         list: &[Spanned<String>],

@@ -139,7 +139,9 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
         groups.push(Group { forms: forms.iter().map(|f| f.get_ref().clone()).collect(), prefer, names });
     }
     let ignore_case = spec.ignore_case.unwrap_or(true);
-    let patterns = Patterns::compile(cx, &all, Mode::Words, ignore_case);
+    // Each form gets a prefilter slot of its own (below), which is what decides whether a
+    // document is searched; a slot for the whole list would only add literals to look for.
+    let patterns = Patterns::compile_unfiltered(cx, &all, Mode::Words, ignore_case).flatten();
     let exceptions = Exceptions::compile(cx, &spec.exceptions, ignore_case);
     if !ok || patterns.is_none() {
         return None;
