@@ -537,10 +537,19 @@ fn fold_char(c: char) -> char {
 /// A replacement character stands for bytes the extractor cut in the middle of a character,
 /// which no text holds.
 fn splits_literal(c: char, ignore_case: bool) -> bool {
-    (ignore_case && !c.is_ascii())
+    (ignore_case && !c.is_ascii() && has_other_case(c))
         || c.is_whitespace()
         || c == char::from(crate::markup::MARK)
         || c == char::REPLACEMENT_CHARACTER
+}
+
+/// Whether a case-insensitive regex matches `c` as some other character too (`é` as `É`), which
+/// the prefilter, folding only ASCII, would not find; curly quotation marks and dashes have none.
+fn has_other_case(c: char) -> bool {
+    use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
+    let mut class = ClassUnicode::new([ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    class.ranges().iter().any(|r| r.start() != c || r.end() != c)
 }
 
 /// The bytes of a literal, looking through capture groups.
@@ -856,6 +865,18 @@ mod tests {
         assert_eq!(literals(r"\d+%", true).unwrap(), vec!["%"]);
         assert_eq!(literals(r"\d+%|percent", true), None, "percent is everywhere in news copy");
         assert_eq!(literals(r"\w+ ,", true).unwrap(), vec![" ,"]);
+    }
+
+    #[test]
+    fn caseless_marks_outside_ascii_are_literals_under_ignore_case() {
+        assert_eq!(literals("“[^”]*”", true).unwrap(), vec!["”"]);
+        assert_eq!(literals("’", true).unwrap(), vec!["’"]);
+        assert_eq!(literals("x—y", true).unwrap(), vec!["x—y"]);
+        // A letter with another case splits the literal: the prefilter folds only ASCII.
+        assert_eq!(literals("Zürich", true).unwrap(), vec!["rich"]);
+        assert_eq!(literals("Zürich", false).unwrap(), vec!["zürich"]);
+        assert!(has_other_case('é') && has_other_case('ß') && has_other_case('Σ'));
+        assert!(!has_other_case('“') && !has_other_case('—') && !has_other_case('’'));
     }
 
     #[test]
