@@ -64,6 +64,8 @@ pub struct Balance {
     pairs: Vec<(char, char)>,
     quotes: Vec<(char, char)>,
     exceptions: Exceptions,
+    /// The first bytes of the marks' UTF-8: a block without any has nothing to pair.
+    leads: Vec<u8>,
 }
 
 /// Validates the kind table, reporting every mistake with its span; `None` when there was one.
@@ -107,7 +109,26 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Balance> {
         ok = false;
     }
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
-    ok.then_some(Balance { pairs, quotes, exceptions: exceptions? })
+    let mut leads: Vec<u8> = pairs
+        .iter()
+        .chain(&quotes)
+        .flat_map(|&(open, close)| [open, close])
+        .map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0])
+        .collect();
+    leads.sort_unstable();
+    leads.dedup();
+    ok.then_some(Balance { pairs, quotes, exceptions: exceptions?, leads })
+}
+
+/// Whether `bytes` holds one of `wanted` (sorted, distinct).
+fn has_any_byte(bytes: &[u8], wanted: &[u8]) -> bool {
+    match *wanted {
+        [] => false,
+        [a] => memchr::memchr(a, bytes).is_some(),
+        [a, b] => memchr::memchr2(a, b, bytes).is_some(),
+        [a, b, c] => memchr::memchr3(a, b, c, bytes).is_some(),
+        _ => wanted.chunks(3).any(|three| has_any_byte(bytes, three)),
+    }
 }
 
 fn single_char(s: &str) -> Option<char> {
@@ -132,6 +153,9 @@ impl Balance {
                 continue;
             }
             let text = cx.doc.prose(block.range.clone());
+            if !has_any_byte(text.as_bytes(), &self.leads) {
+                continue;
+            }
             // Does the next paragraph open with a quotation mark? Then a quotation may run on.
             let next_opens =
                 blocks.get(b + 1).and_then(|n| cx.doc.prose(n.range.clone()).trim_start().chars().next());
@@ -367,9 +391,14 @@ fn opens_new_paragraph(text: &str, at: usize) -> bool {
 /// Where `a` and `b` are in `text`, in order: found with the standard library's searcher for one
 /// character, which skips through the text, not a character at a time.
 fn find_marks(text: &str, a: char, b: char) -> Vec<(usize, char)> {
-    let mut marks: Vec<(usize, char)> = text.match_indices(a).map(|(i, _)| (i, a)).collect();
+    let at = |c: char| {
+        let mut utf8 = [0; 4];
+        let needle: &[u8] = c.encode_utf8(&mut utf8).as_bytes();
+        memchr::memmem::find_iter(text.as_bytes(), needle).map(move |i| (i, c)).collect::<Vec<_>>()
+    };
+    let mut marks = at(a);
     if b != a {
-        marks.extend(text.match_indices(b).map(|(i, _)| (i, b)));
+        marks.extend(at(b));
         marks.sort_unstable_by_key(|&(i, _)| i);
     }
     marks
@@ -381,7 +410,7 @@ fn lost_paragraph_breaks(text: &str) -> Vec<usize> {
     let mut breaks = Vec::new();
     let mut from = 0;
     // Each place two spaces follow a stop or a closing mark.
-    for (end, _) in text.match_indices("  ") {
+    for end in memchr::memmem::find_iter(text.as_bytes(), b"  ") {
         let Some(c) = text[..end].chars().next_back() else { continue };
         if end - c.len_utf8() >= from && matches!(c, '.' | '!' | '?' | '"' | '”' | '’') {
             let start = end + (text[end..].len() - text[end..].trim_start().len());
