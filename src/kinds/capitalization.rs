@@ -61,6 +61,21 @@ const FUNCTION_WORDS: &[&str] = &[
     "should", "how", "what", "why", "who", "where", "which",
 ];
 
+/// Whether a (lowercased) word is one of [`FUNCTION_WORDS`]: by its first byte and length
+/// first, which rule out most words.
+fn is_function_word(key: &str) -> bool {
+    static SHAPES: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+        let mut shapes = vec![0u64; 256];
+        for word in FUNCTION_WORDS {
+            let (byte, bit) = shape(word);
+            shapes[byte] |= bit;
+        }
+        shapes
+    });
+    let (byte, bit) = shape(key);
+    SHAPES[byte] & bit != 0 && FUNCTION_WORDS.contains(&key)
+}
+
 const CONNECTORS: &[&str] = &[
     "of", "the", "and", "for", "on", "de", "du", "des", "la", "le", "von", "van", "der", "al", "bin", "da",
     "di", "del",
@@ -315,7 +330,7 @@ impl Capitalization {
         let mut runs: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            if !capitalized(&words[i]) || FUNCTION_WORDS.contains(&&*words[i].key) {
+            if !capitalized(&words[i]) || is_function_word(&words[i].key) {
                 i += 1;
                 continue;
             }
