@@ -53,9 +53,32 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
             errors.push(Error::Missing { path: path.to_owned() });
         }
     }
-    inputs.sort();
+    // In the order of `Input`'s `Ord` (paths component by component), by a key of bytes made
+    // once per path: comparing paths parses their components at every comparison.
+    inputs.sort_by_cached_key(sort_key);
     inputs.dedup();
     (inputs, errors)
+}
+
+/// Bytes that sort as the input does: stdin first, then paths component by component, each
+/// component its kind (in `Component`'s order) then its bytes then a NUL, which no path holds.
+fn sort_key(input: &Input) -> Vec<u8> {
+    use std::path::Component;
+    let Input::File(path) = input else { return vec![0] };
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    key.push(1);
+    for component in path.components() {
+        key.push(match component {
+            Component::Prefix(_) => 1,
+            Component::RootDir => 2,
+            Component::CurDir => 3,
+            Component::ParentDir => 4,
+            Component::Normal(_) => 5,
+        });
+        key.extend_from_slice(component.as_os_str().as_encoded_bytes());
+        key.push(0);
+    }
+    key
 }
 
 /// The files named on the command line itself (not found by walking a directory or matching a
@@ -177,4 +200,26 @@ fn decode(path: PathBuf, format: Format, bytes: Vec<u8>) -> Result<Article, Erro
         return Ok(Article::Binary(path));
     }
     Source::decode(path, format, bytes).map(Article::Text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_sort_by_their_key_as_by_their_order() {
+        let paths = [
+            "a/b", "a-b", "a/b/c", "a", "a/b.txt", "ab", "/abs/x", "./a/c", "../up", "a//b", "a/./b", "Z",
+            "é/x", "a b/c", "a/b c", "",
+        ];
+        let mut inputs: Vec<Input> = paths.iter().map(|p| Input::File(PathBuf::from(p))).collect();
+        inputs.push(Input::Stdin);
+        let mut by_order = inputs.clone();
+        by_order.sort();
+        by_order.dedup();
+        let mut by_key = inputs;
+        by_key.sort_by_cached_key(sort_key);
+        by_key.dedup();
+        assert_eq!(by_key, by_order);
+    }
 }
