@@ -26,7 +26,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bom = crate::source::bom_len(text);
         let mut starts = vec![bom];
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts, bom }
     }
 

@@ -214,9 +214,14 @@ fn words(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
         let start = i - c.len_utf8();
         // Runs of ASCII letters and digits without decoding, then one character at a time.
         while i < bytes.len() {
-            if bytes[i].is_ascii_alphanumeric() {
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() {
                 i += 1;
                 continue;
+            }
+            // Most words end at a space or a mark that joins nothing.
+            if b.is_ascii() && !matches!(b, b'\'' | b'-' | b'.' | b',') {
+                break;
             }
             let c = char_at(text, i);
             if c.is_alphanumeric() {
