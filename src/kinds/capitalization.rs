@@ -284,22 +284,32 @@ impl Capitalization {
 
     /// The words of the blocks this kind reads, with their case and whether it is informative.
     fn words<'t>(&self, cx: &Context<'t>) -> Vec<Word<'t>> {
-        let mut words = Vec::new();
+        let mut words = Vec::with_capacity(cx.seg.words.len());
         let prose: &'t str = &cx.doc.prose;
+        // The quotation that ends after the current word, words being in order.
+        let mut quote = 0;
         for block in cx.blocks().filter(|b| !matches!(b.scope, Scope::Heading | Scope::Table)) {
             let mut previous_end: Option<usize> = None;
             for w in cx.seg.word_indices(&block.range) {
                 let range = &cx.seg.words[w];
-                let text = &prose[range.clone()];
-                let initial = cx.seg.initial[w] || opens_clause(&prose[block.range.start..range.start]);
-                if !cx.counts(range) {
-                    previous_end = None;
-                    continue;
+                if cx.skip_quotes {
+                    let quotes = &cx.seg.quotes;
+                    while quotes.get(quote).is_some_and(|q| q.end <= range.start) {
+                        quote += 1;
+                    }
+                    if quotes.get(quote).is_some_and(|q| q.start <= range.start) {
+                        previous_end = None;
+                        continue;
+                    }
                 }
+                let text = &prose[range.clone()];
                 let case = case_of(text);
+                // Whether the word's case says nothing, as the first of a sentence or clause.
+                let initial = case != Case::Other
+                    && (cx.seg.initial[w] || opens_clause(&prose[block.range.start..range.start]));
                 let joined = previous_end.is_some_and(|end| {
                     let gap = &cx.doc.prose[end..range.start];
-                    !gap.is_empty() && gap.chars().all(crate::markup::is_gap)
+                    gap == " " || (!gap.is_empty() && gap.chars().all(crate::markup::is_gap))
                 });
                 let key = key_of(text);
                 words.push(Word {
@@ -404,10 +414,21 @@ fn differs(words: &[Word], a: usize, b: usize, n: usize) -> bool {
 /// Whether the text before a word ends with a mark after which a capital says nothing: a dash
 /// (the dateline's "(Reuters) - The"), a colon, an opening bracket or quotation mark.
 fn opens_clause(before: &str) -> bool {
-    before.trim_end().ends_with(['-', '–', '—', ':', '(', '[', '"', '“', '‘'])
+    // Most words follow ASCII: a space, and a letter or a mark.
+    let bytes = before.as_bytes();
+    match bytes.iter().rposition(|&b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)) {
+        None => false,
+        Some(i) if bytes[i].is_ascii() => matches!(bytes[i], b'-' | b':' | b'(' | b'[' | b'"'),
+        Some(_) => before.trim_end().ends_with(['-', '–', '—', ':', '(', '[', '"', '“', '‘']),
+    }
 }
 
 fn case_of(word: &str) -> Case {
+    match word.as_bytes()[0] {
+        b if b.is_ascii_lowercase() => return Case::Lower,
+        b if b.is_ascii_digit() => return Case::Other,
+        _ => {}
+    }
     match word.chars().next() {
         Some(c) if c.is_lowercase() => Case::Lower,
         Some(c) if c.is_uppercase() && !in_capitals(word) => Case::Capital,
@@ -418,10 +439,12 @@ fn case_of(word: &str) -> Case {
 fn key_of(word: &str) -> Cow<'_, str> {
     let stem = word.strip_suffix("'s").or_else(|| word.strip_suffix("’s")).unwrap_or(word);
     // Only ASCII without capitals is its own lowercase for sure (titlecase `ǅ` is no capital).
-    if stem.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-        Cow::Borrowed(stem)
-    } else {
+    if !stem.is_ascii() {
         Cow::Owned(stem.to_lowercase())
+    } else if stem.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(stem.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(stem)
     }
 }
 
@@ -466,5 +489,19 @@ mod tests {
         assert_eq!(case_of("A"), Case::Capital);
         assert_eq!(case_of("20"), Case::Other);
         assert_eq!(key_of("Group’s"), "group");
+        assert_eq!(key_of("GROUP's"), "group");
+        assert_eq!(key_of("Zürich"), "zürich");
+        assert!(matches!(key_of("group"), Cow::Borrowed("group")));
+    }
+
+    #[test]
+    fn clauses_open_after_dashes_colons_and_opening_marks() {
+        for before in ["(Reuters) - ", "said: ", "(", "the “", "he said —\u{a0}", "\"", "a ‘", "x –\n"]
+        {
+            assert!(opens_clause(before), "{before:?}");
+        }
+        for before in ["", "the ", "said, ", "Minsk ", "(Reuters) ", "“Yes,” "] {
+            assert!(!opens_clause(before), "{before:?}");
+        }
     }
 }
