@@ -459,25 +459,47 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
         }
         HirKind::Concat(items) => {
             let mut candidates: Vec<Vec<Vec<u8>>> = Vec::new();
-            let mut run: Vec<u8> = Vec::new();
-            let flush = |run: &mut Vec<u8>, candidates: &mut Vec<Vec<Vec<u8>>>| {
-                if let Some(piece) = best_piece(run, ignore_case) {
-                    candidates.push(vec![piece]);
+            // The runs of literal text so far, one per way a small class beside them can go
+            // (`[ \t]+([,;])` is ` ,` or ` ;` in folded prose).
+            let mut runs: Vec<Vec<u8>> = vec![Vec::new()];
+            let flush = |runs: &mut Vec<Vec<u8>>, candidates: &mut Vec<Vec<Vec<u8>>>| {
+                let pieces: Option<Vec<Vec<u8>>> =
+                    runs.iter().map(|run| best_piece(run, ignore_case)).collect();
+                if let Some(mut pieces) = pieces {
+                    pieces.sort();
+                    pieces.dedup();
+                    candidates.push(pieces);
                 }
-                run.clear();
+                *runs = vec![Vec::new()];
             };
             for item in items {
-                match literal_bytes(item) {
-                    Some(bytes) => run.extend_from_slice(bytes),
+                if let Some(bytes) = literal_bytes(item) {
+                    runs.iter_mut().for_each(|run| run.extend_from_slice(bytes));
+                } else if matches!(item.kind(), HirKind::Look(_)) {
                     // A zero-width assertion keeps the literals on both sides together.
-                    None if matches!(item.kind(), HirKind::Look(_)) => {}
-                    None => {
-                        flush(&mut run, &mut candidates);
-                        candidates.extend(required(item, ignore_case));
-                    }
+                } else if is_gap(item) {
+                    // Whitespace, one character or more, is one space in folded prose.
+                    runs.iter_mut().for_each(|run| run.push(0));
+                } else if let Some(chars) = small_class(item).filter(|c| c.len() * runs.len() <= MAX_RUNS) {
+                    runs = runs
+                        .iter()
+                        .flat_map(|run| {
+                            chars.iter().map(move |&c| {
+                                let mut run = run.clone();
+                                match c {
+                                    c if c.is_whitespace() => run.push(0),
+                                    c => run.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                                }
+                                run
+                            })
+                        })
+                        .collect();
+                } else {
+                    flush(&mut runs, &mut candidates);
+                    candidates.extend(required(item, ignore_case));
                 }
             }
-            flush(&mut run, &mut candidates);
+            flush(&mut runs, &mut candidates);
             // Small alternations beside literals multiply out ("(should|could) of"), when the
             // runs alone give nothing good (extracting is the slow part of loading rules).
             if candidates.iter().map(set_score).max().is_none_or(|best| best < GOOD_SCORE) {
@@ -485,6 +507,43 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
                 candidates.extend(extracted(hir, ExtractKind::Suffix, ignore_case));
             }
             candidates.into_iter().max_by_key(set_score)
+        }
+        _ => None,
+    }
+}
+
+/// The most runs of literal text a concatenation's small classes multiply out to.
+const MAX_RUNS: usize = 16;
+
+/// Whether `hir` matches one whitespace character or more, and nothing else (`[ \t]+`, `\s`).
+fn is_gap(hir: &regex_syntax::hir::Hir) -> bool {
+    match hir.kind() {
+        HirKind::Capture(capture) => is_gap(&capture.sub),
+        HirKind::Repetition(repetition) => repetition.min > 0 && is_gap(&repetition.sub),
+        HirKind::Class(Class::Unicode(class)) => {
+            class.ranges().iter().map(|r| r.len()).sum::<usize>() <= 64
+                && class.ranges().iter().all(|r| (r.start()..=r.end()).all(char::is_whitespace))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            class.ranges().iter().all(|r| (r.start()..=r.end()).all(ascii_space))
+        }
+        _ => false,
+    }
+}
+
+/// The characters of a class of a few (`[,;:?!]`), looking through a capture group.
+fn small_class(hir: &regex_syntax::hir::Hir) -> Option<Vec<char>> {
+    match hir.kind() {
+        HirKind::Capture(capture) => small_class(&capture.sub),
+        HirKind::Class(Class::Unicode(class)) => {
+            let count: usize = class.ranges().iter().map(|r| r.len()).sum();
+            (count <= 8).then(|| class.iter().flat_map(|r| r.start()..=r.end()).collect())
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let count: usize = class.ranges().iter().map(|r| r.len()).sum();
+            let ascii = class.ranges().iter().all(|r| r.end().is_ascii());
+            (count <= 8 && ascii)
+                .then(|| class.iter().flat_map(|r| r.start()..=r.end()).map(char::from).collect())
         }
         _ => None,
     }
@@ -851,7 +910,7 @@ mod tests {
         assert_eq!(literals("tip of the iceberg", true).unwrap(), vec!["tip of the iceberg"]);
         assert_eq!(
             literals("game[- ]changers?|paradigm shift", true).unwrap(),
-            vec!["changer", "paradigm shift"]
+            vec!["game changer", "game-changer", "paradigm shift"]
         );
         assert_eq!(literals("(should|could) of", true).unwrap(), vec!["could of", "should of"]);
         // Ignoring case, a letter outside ASCII splits the literal; case kept, it stays.
@@ -865,6 +924,64 @@ mod tests {
         assert_eq!(literals(r"\d+%", true).unwrap(), vec!["%"]);
         assert_eq!(literals(r"\d+%|percent", true), None, "percent is everywhere in news copy");
         assert_eq!(literals(r"\w+ ,", true).unwrap(), vec![" ,"]);
+    }
+
+    #[test]
+    fn whitespace_and_small_classes_join_literals() {
+        assert_eq!(
+            literals(r"\b([a-z]+)[ \t]+([,;:?!])", false).unwrap(),
+            vec![" !", " ,", " :", " ;", " ?"]
+        );
+        assert_eq!(literals(r"heavy\s+rain", true).unwrap(), vec!["heavy rain"]);
+        assert_eq!(literals(r"colou?r", true).unwrap(), vec!["color", "colour"]);
+        assert_eq!(literals(r"gr[ae]y area", true).unwrap(), vec!["gray area", "grey area"]);
+        // A class of many characters, or whitespace that may be absent, ends a literal.
+        assert_eq!(literals(r"\d+ ?percent", true), None);
+        assert_eq!(literals(r"tip\s*of the iceberg", true).unwrap(), vec!["of the iceberg"]);
+    }
+
+    /// Every match of a pattern has one of the prefilter's literals in the folded text: checked
+    /// on random patterns built from literals, classes, whitespace and groups, and random text.
+    #[test]
+    fn prefilter_literals_are_in_every_match() {
+        let parts = [
+            "ab", "b c", "c", "[ \t]+", r"\s", r"\s*", "[,;]", "[ab]", "[a ]", r"\d", "a?", "(?:ab|c)",
+            "(?:b|, )", "[ \n]", "x", "(b)", r"\w", "[ac]b", ", ",
+        ];
+        let alphabet =
+            ["a", "b", "c", " ", "\t", "\n", ",", ";", "A", "B", "x", "1", "\u{1f}", "  ", "ab", "b c"];
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut checked = 0;
+        for _ in 0..3_000 {
+            let pattern: String =
+                (0..1 + next() % 3).map(|_| parts[(next() % parts.len() as u64) as usize]).collect();
+            let ignore_case = next() % 2 == 0;
+            let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
+            let source = format!("(?:{})", widen_spaces(&pattern, &ast));
+            let Some(literals) = required_literals(&source, ignore_case) else { continue };
+            let regex = build(&source, ignore_case).unwrap();
+            for _ in 0..100 {
+                let text: String =
+                    (0..next() % 24).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+                if regex.is_match(&text) {
+                    let folded = fold(&text);
+                    assert!(
+                        literals
+                            .iter()
+                            .any(|l| folded.as_bytes().windows(l.len()).any(|w| w == l.as_slice())),
+                        "{pattern:?} matches {text:?} but none of {literals:?} is in {folded:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5_000, "only {checked} matches checked");
     }
 
     #[test]
