@@ -678,6 +678,9 @@ impl Date {
     }
 
     fn misspelt_months(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        if !self.has_month_slip(&cx.doc.prose) {
+            return;
+        }
         for block in cx.blocks() {
             let text = cx.doc.prose(block.range.clone());
             let mut found: Vec<Range<usize>> = compiled(&self.near_month)
@@ -723,6 +726,69 @@ impl Date {
         }
     }
 
+    /// Whether `prose` has a word the month-spelling check would flag, by what every such word
+    /// is: a capitalized run of five to twelve ASCII letters with no letter or digit against
+    /// it, no month or weekday and not beginning with a month, close to a month. Most stories
+    /// have none, and are not searched with the regex.
+    fn has_month_slip(&self, prose: &str) -> bool {
+        let bytes = prose.as_bytes();
+        let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut initial = [false; 256];
+        for first in self.calendar.months.iter().filter_map(|m| m.bytes().next()) {
+            initial[usize::from(first)] = true;
+        }
+        let mut i = 0;
+        while let Some(at) = next_capital(bytes, i) {
+            i = at;
+            let b = bytes[i];
+            if !initial[usize::from(b)] || (i > 0 && word_byte(bytes[i - 1])) {
+                i += 1;
+                continue;
+            }
+            let end = i + 1 + bytes[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+            let candidate = (5..=12).contains(&(end - i)) && !bytes.get(end).is_some_and(|&b| word_byte(b));
+            if candidate {
+                let word = &prose[i..end];
+                // An edit changes the length by one at most, and the letters by one.
+                let limit = if word.len() <= 6 { 1 } else { self.max_distance };
+                let mut letters = [0i32; 26];
+                for b in word.bytes().skip(1) {
+                    letters[usize::from(b - b'a')] += 1;
+                }
+                let near = |m: &String| {
+                    if !m.is_ascii() {
+                        return true;
+                    }
+                    if m.bytes().next() != Some(b) {
+                        return false;
+                    }
+                    if m.len().abs_diff(word.len()) > limit {
+                        return false;
+                    }
+                    let mut left = letters;
+                    for c in m.bytes().skip(1).map(|c| c.to_ascii_lowercase()) {
+                        if c.is_ascii_lowercase() {
+                            left[usize::from(c - b'a')] -= 1;
+                        }
+                    }
+                    left.iter().filter(|&&n| n > 0).sum::<i32>() <= i32::try_from(limit).unwrap_or(i32::MAX)
+                };
+                if !self.calendar.months.iter().any(near) {
+                    i = end;
+                    continue;
+                }
+                let month_or_weekday =
+                    self.calendar.month(word).is_some() || self.calendar.weekday(word).is_some();
+                let starts_with_month = self.calendar.months.iter().any(|m| word.starts_with(m.as_str()));
+                if !month_or_weekday && !starts_with_month && self.nearest_month(word).is_some() {
+                    return true;
+                }
+            }
+            i = end;
+        }
+        false
+    }
+
     /// The month a word misspells: same first letter, close enough for its length.
     fn nearest_month(&self, word: &str) -> Option<String> {
         let len = word.chars().count();
@@ -736,6 +802,27 @@ impl Date {
             .min_by_key(|&(d, _)| d)
             .map(|(_, m)| m.clone())
     }
+}
+
+/// Where the next ASCII capital is, from `from` on: eight bytes at a time, told apart by
+/// arithmetic on them as one number (most runs of eight bytes have none).
+fn next_capital(bytes: &[u8], from: usize) -> Option<usize> {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let chunk = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
+        // Each byte's top bit: at least `A`, not past `Z`, and ASCII to begin with.
+        let low = chunk & LOW;
+        let at_least_a = low + 0x3f3f_3f3f_3f3f_3f3f;
+        let past_z = low + 0x2525_2525_2525_2525;
+        let capitals = at_least_a & !past_z & !chunk & HIGH;
+        if capitals != 0 {
+            return Some(i + (capitals.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i.min(bytes.len())..].iter().position(u8::is_ascii_uppercase).map(|at| i + at)
 }
 
 /// The English ordinal suffix of a day: 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st.
@@ -752,6 +839,28 @@ fn ordinal_suffix(day: u32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capitals_are_found_eight_bytes_at_a_time() {
+        let text = "the Minsk group met in Moscow on Oct. 3; Zürich ÉA @[`{ zZ";
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while let Some(at) = next_capital(bytes, i) {
+            found.push(at);
+            i = at + 1;
+        }
+        let expected: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i].is_ascii_uppercase()).collect();
+        assert_eq!(found, expected);
+        for bytes in [&b""[..], b"abc", b"abcdefghX", b"\xff\xc3\x80ABCDEFGH"] {
+            let expected = bytes.iter().position(u8::is_ascii_uppercase);
+            assert_eq!(next_capital(bytes, 0), expected, "{bytes:?}");
+        }
+        let every: Vec<u8> = (0..=255).collect();
+        let found: Vec<usize> =
+            std::iter::successors(next_capital(&every, 0), |&at| next_capital(&every, at + 1)).collect();
+        assert_eq!(found, (65..=90).collect::<Vec<usize>>());
+    }
 
     #[test]
     fn ordinal_suffixes() {
