@@ -389,7 +389,7 @@ impl Names {
         // The keys of the capitalized words long enough to be close to another (five letters),
         // lowercased into one buffer, with their length in characters.
         let mut buffer = String::new();
-        let mut keys: Vec<(Range<usize>, usize)> = Vec::new();
+        let mut keys: Vec<(Range<usize>, usize, u32)> = Vec::new();
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             for range in cx.seg.words_in(&block.range) {
                 let text = &cx.doc.text[range.clone()];
@@ -414,10 +414,16 @@ impl Names {
                     buffer.truncate(start);
                     continue;
                 }
-                keys.push((start..buffer.len(), length));
+                // Which ASCII letters the key has: two spellings an edit or two apart differ in
+                // two letters at most.
+                let letters = buffer[start..]
+                    .bytes()
+                    .filter(u8::is_ascii_lowercase)
+                    .fold(0u32, |set, b| set | 1 << (b - b'a'));
+                keys.push((start..buffer.len(), length, letters));
             }
         }
-        let key = |k: &(Range<usize>, usize)| &buffer[k.0.clone()];
+        let key = |k: &(Range<usize>, usize, u32)| &buffer[k.0.clone()];
         keys.sort_unstable_by(|a, b| key(a).cmp(key(b)));
         keys.dedup_by(|a, b| key(a) == key(b));
         // Close spellings share their first letter, so they are neighbours in sorted order's
@@ -427,12 +433,16 @@ impl Names {
             let first = key(&keys[start]).chars().next();
             let end = start + keys[start..].iter().take_while(|k| key(k).chars().next() == first).count();
             let group = &keys[start..end];
-            for (i, (a, la)) in group.iter().enumerate() {
+            for (i, (a, la, a_letters)) in group.iter().enumerate() {
                 let a = &buffer[a.clone()];
-                let close = |(b, lb): &(Range<usize>, usize)| {
+                let close = |(b, lb, b_letters): &(Range<usize>, usize, u32)| {
                     let b = &buffer[b.clone()];
+                    let letters_apart =
+                        (a_letters & !b_letters).count_ones().max((b_letters & !a_letters).count_ones());
                     // Both ways: `close` is not symmetric (a name has no digits, its slip may).
-                    la.abs_diff(*lb) <= 2 && (self.close(a, b, false) || self.close(b, a, false))
+                    la.abs_diff(*lb) <= 2
+                        && letters_apart <= 2
+                        && (self.close(a, b, false) || self.close(b, a, false))
                 };
                 if group[i + 1..].iter().any(close) {
                     return true;
