@@ -152,6 +152,14 @@ impl Occurrence {
                     let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
                     let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end);
                     for sentence in &cx.seg.sentences[first..last.max(first)] {
+                        // Counting words, a sentence with no more words than the most allowed
+                        // has nothing to report, whichever of them count.
+                        let short = self.counts_words()
+                            && self.min.is_none()
+                            && self.max.is_some_and(|max| cx.seg.words_in(sentence).len() <= max);
+                        if short {
+                            continue;
+                        }
                         let items = self.items(cx, sentence);
                         self.judge(items.len(), sentence.clone(), &items, hits);
                     }
