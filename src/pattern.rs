@@ -531,22 +531,28 @@ fn is_gap(hir: &regex_syntax::hir::Hir) -> bool {
     }
 }
 
-/// The characters of a class of a few (`[,;:?!]`), looking through a capture group.
+/// The characters of a class of a few (`[,;:?!]`), looking through a capture group; not a
+/// class with NUL, which stands for a pattern space in a run of literal text.
 fn small_class(hir: &regex_syntax::hir::Hir) -> Option<Vec<char>> {
-    match hir.kind() {
-        HirKind::Capture(capture) => small_class(&capture.sub),
+    let chars: Vec<char> = match hir.kind() {
+        HirKind::Capture(capture) => small_class(&capture.sub)?,
         HirKind::Class(Class::Unicode(class)) => {
             let count: usize = class.ranges().iter().map(|r| r.len()).sum();
-            (count <= 8).then(|| class.iter().flat_map(|r| r.start()..=r.end()).collect())
+            if count > 8 {
+                return None;
+            }
+            class.iter().flat_map(|r| r.start()..=r.end()).collect()
         }
         HirKind::Class(Class::Bytes(class)) => {
             let count: usize = class.ranges().iter().map(|r| r.len()).sum();
-            let ascii = class.ranges().iter().all(|r| r.end().is_ascii());
-            (count <= 8 && ascii)
-                .then(|| class.iter().flat_map(|r| r.start()..=r.end()).map(char::from).collect())
+            if count > 8 || !class.ranges().iter().all(|r| r.end().is_ascii()) {
+                return None;
+            }
+            class.iter().flat_map(|r| r.start()..=r.end()).map(char::from).collect()
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    (!chars.contains(&'\0')).then_some(chars)
 }
 
 /// The prefixes (or suffixes) of `hir` that regex-syntax finds, cut where a prefilter literal
@@ -938,6 +944,8 @@ mod tests {
         // A class of many characters, or whitespace that may be absent, ends a literal.
         assert_eq!(literals(r"\d+ ?percent", true), None);
         assert_eq!(literals(r"tip\s*of the iceberg", true).unwrap(), vec!["of the iceberg"]);
+        // NUL stands for a pattern space in a literal, so a class with it is not multiplied out.
+        assert_eq!(literals(r"\w+[\x00_]abcdefgh", false).unwrap(), vec!["abcdefgh"]);
     }
 
     /// Every match of a pattern has one of the prefilter's literals in the folded text: checked

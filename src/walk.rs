@@ -54,14 +54,25 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
         }
     }
     // In the order of `Input`'s `Ord` (paths component by component), by a key of bytes made
-    // once per path: comparing paths parses their components at every comparison.
-    inputs.sort_by_cached_key(sort_key);
+    // once per path: comparing paths parses their components at every comparison. A Windows
+    // prefix (`C:`, `\\?\`) orders by its parsed form (`c:` is `C:`), which the key does not
+    // have: paths with one are compared as paths.
+    let prefixed = |input: &Input| match input {
+        Input::File(path) => matches!(path.components().next(), Some(std::path::Component::Prefix(_))),
+        Input::Stdin => false,
+    };
+    if inputs.iter().any(prefixed) {
+        inputs.sort();
+    } else {
+        inputs.sort_by_cached_key(sort_key);
+    }
     inputs.dedup();
     (inputs, errors)
 }
 
-/// Bytes that sort as the input does: stdin first, then paths component by component, each
-/// component its kind (in `Component`'s order) then its bytes then a NUL, which no path holds.
+/// Bytes that sort as the input does (for paths without a Windows prefix): stdin first, then
+/// paths component by component, each component its kind (in `Component`'s order) then its
+/// bytes then a NUL, which no path holds.
 fn sort_key(input: &Input) -> Vec<u8> {
     use std::path::Component;
     let Input::File(path) = input else { return vec![0] };
