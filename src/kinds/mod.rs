@@ -303,6 +303,16 @@ pub fn is_literal(form: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn words_in_capitals() {
+        for text in ["OSCE", "LABOUR REFORM", "U.S.", "ÉCOLE", "AB", "F-16A"] {
+            assert!(in_capitals(text), "{text}");
+        }
+        for text in ["A", "Minsk", "iPhone", "U.s.", "20", "", "Éc", "A1", "NATO's", "F-16"] {
+            assert!(!in_capitals(text), "{text}");
+        }
+    }
+
     /// Reads the keys a kind's `Spec` accepts from serde's message about an unknown one.
     fn accepted<T: serde::de::DeserializeOwned>() -> Vec<String> {
         let parsed = crate::toml_file::parse::<T>("no-such-key = 1\n");
