@@ -388,8 +388,8 @@ fn opens_new_paragraph(text: &str, at: usize) -> bool {
     before.len() < at && end.ends_with(['.', '!', '?', '"', '”', ':'])
 }
 
-/// Where `a` and `b` are in `text`, in order: found with the standard library's searcher for one
-/// character, which skips through the text, not a character at a time.
+/// Where `a` and `b` are in `text`, in order: found with memchr's `memmem` searcher for their
+/// UTF-8, which skips through the text, not a character at a time.
 fn find_marks(text: &str, a: char, b: char) -> Vec<(usize, char)> {
     let at = |c: char| {
         let mut utf8 = [0; 4];
