@@ -41,6 +41,9 @@ pub struct RuleSet {
     threads: usize,
 }
 
+/// The work on a document before its rules, timed with `--timings` beside them.
+const PHASES: [&str; 3] = ["(parsing)", "(segmenting)", "(prefilter: folding and searching)"];
+
 /// The literals of every rule's patterns in one automaton, looked for once per document: a rule
 /// whose patterns need a literal the document lacks skips them without a regex search.
 #[derive(Debug)]
@@ -131,14 +134,20 @@ impl RuleSet {
 
     /// Checks one document with the rules at these indices.
     fn run(&self, text: &str, format: Format, rules: impl Iterator<Item = usize>) -> Vec<Diagnostic> {
+        let phase = |k: usize, started: Option<Instant>| {
+            if let Some(start) = started {
+                self.record(self.rules.len() + k, start);
+            }
+            self.timings.as_ref().map(|_| Instant::now())
+        };
         let started = self.timings.as_ref().map(|_| Instant::now());
         let doc = Document::parse(text, format);
+        let started = phase(0, started);
         let seg = self.language.segmenter.segment(&doc);
+        let started = phase(1, started);
         let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents));
         let present = prefilter.present(&doc.prose);
-        if let Some(start) = started {
-            self.record(self.rules.len(), start);
-        }
+        phase(2, started);
         let memo = Memo::default();
         let check_rule = |index: usize, hits: &mut Vec<Hit>, out: &mut Vec<Diagnostic>| {
             let started = self.timings.as_ref().map(|_| Instant::now());
@@ -220,8 +229,7 @@ impl RuleSet {
         out
     }
 
-    /// Adds the time since `start` to the rule at `index` (`rules.len()`: parsing, segmenting and
-    /// prefiltering).
+    /// Adds the time since `start` to the rule at `index` (past the rules: the [`PHASES`]).
     fn record(&self, index: usize, start: Instant) {
         if let Some(slot) = self.timings.as_ref().and_then(|t| t.get(index)) {
             let nanos = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
@@ -239,13 +247,13 @@ impl RuleSet {
 
     /// Starts counting the time each rule takes (`--timings`).
     pub fn time_rules(&mut self) {
-        self.timings = Some((0..=self.rules.len()).map(|_| AtomicU64::new(0)).collect());
+        self.timings = Some((0..self.rules.len() + PHASES.len()).map(|_| AtomicU64::new(0)).collect());
     }
 
-    /// The time counted per rule, slowest first, with parsing, segmenting and prefiltering as one.
+    /// The time counted per rule and per [`PHASES`] entry, slowest first.
     pub fn rule_times(&self) -> Vec<(String, std::time::Duration)> {
         let Some(timings) = &self.timings else { return Vec::new() };
-        let names = self.rules.iter().map(|r| r.id.as_str()).chain(["(parse, segment, prefilter)"]);
+        let names = self.rules.iter().map(|r| r.id.as_str()).chain(PHASES);
         let mut times: Vec<(String, std::time::Duration)> = names
             .zip(timings)
             .map(|(name, t)| (name.to_owned(), std::time::Duration::from_nanos(t.load(Ordering::Relaxed))))
