@@ -11,7 +11,8 @@ use crate::pack::{Language, RuleFile};
 use crate::rule::Rule;
 use crate::segment::Segments;
 use crate::source::Format;
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::automaton::StateID;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
 
 use crate::hash::Map;
 use std::sync::OnceLock;
@@ -48,12 +49,25 @@ const PHASES: [&str; 3] = ["(parsing)", "(segmenting)", "(prefilter: folding and
 /// whose patterns need a literal the document lacks skips them without a regex search.
 #[derive(Debug)]
 struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    searcher: Option<Searcher>,
     /// For each literal, the slots (numbered across the rule set) that list it.
     owners: Vec<Vec<usize>>,
     /// For each rule, its first slot; one more entry closes the last rule's slots.
     bases: Vec<usize>,
 }
+
+/// How the literals are looked for: over a few documents with an automaton quick to build,
+/// over many with a DFA walked by hand over four parts of the text at once.
+#[derive(Debug)]
+enum Searcher {
+    Few(AhoCorasick),
+    /// The DFA and the length of the longest literal.
+    Many(Box<aho_corasick::dfa::DFA>, usize),
+}
+
+/// How many parts of a document the DFA walks at once: each step of one walk waits on a table
+/// load, and four walks keep the processor busy while they wait (2.4x as fast as one).
+const WALKS: usize = 4;
 
 impl Prefilter {
     fn new(rules: &[Rule], documents: Option<usize>) -> Prefilter {
@@ -79,33 +93,80 @@ impl Prefilter {
         // The literals are lowercase and the documents' folded prose too. A DFA searches three
         // times as fast as an NFA but takes milliseconds more to build: worth it over many
         // documents, not for the one a pre-commit hook or an editor checks.
-        let kind = if documents.is_some_and(|n| n < 100) {
-            AhoCorasickKind::ContiguousNFA
+        let searcher = if literals.is_empty() {
+            None
+        } else if documents.is_some_and(|n| n < 100) {
+            let builder = AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&literals);
+            builder.ok().map(Searcher::Few)
         } else {
-            AhoCorasickKind::DFA
+            let longest = literals.iter().map(|l| l.len()).max().unwrap_or(0);
+            let dfa = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&literals);
+            dfa.ok().map(|dfa| Searcher::Many(Box::new(dfa), longest))
         };
-        let automaton = (!literals.is_empty())
-            .then(|| AhoCorasick::builder().kind(Some(kind)).build(&literals).ok())
-            .flatten();
-        Prefilter { automaton, owners, bases }
+        Prefilter { searcher, owners, bases }
     }
 
     /// For each slot, whether one of its literals is in the document's prose, as folded for the
     /// prefilter (`pattern::fold`: ASCII lowercased, whitespace runs one space).
     fn present(&self, prose: &str) -> Vec<bool> {
         let mut present = vec![false; self.bases.last().copied().unwrap_or(0)];
-        match &self.automaton {
-            Some(automaton) => {
-                for found in automaton.find_overlapping_iter(&crate::pattern::fold(prose)) {
-                    for &slot in &self.owners[found.pattern().as_usize()] {
-                        present[slot] = true;
-                    }
+        let mut found = |literal: usize| {
+            for &slot in &self.owners[literal] {
+                present[slot] = true;
+            }
+        };
+        match &self.searcher {
+            Some(Searcher::Few(automaton)) => {
+                for m in automaton.find_overlapping_iter(&crate::pattern::fold(prose)) {
+                    found(m.pattern().as_usize());
                 }
+            }
+            Some(Searcher::Many(dfa, longest)) => {
+                let mut seen = vec![false; self.owners.len()];
+                walk(dfa, crate::pattern::fold(prose).as_bytes(), *longest, &mut seen);
+                seen.iter().enumerate().filter(|&(_, s)| *s).for_each(|(literal, _)| found(literal));
             }
             // No literals, or no automaton: every pattern is searched.
             None => present.fill(true),
         }
         present
+    }
+}
+
+/// Marks in `seen` every literal of `dfa` (an unanchored, standard Aho-Corasick DFA, whose match
+/// states list every literal ending there) found in `text`, walking [`WALKS`] parts of it in
+/// step. Each part runs on past its end by the longest literal less one byte, so that a literal
+/// that starts in a part is found whole in it.
+fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, seen: &mut [bool]) {
+    use aho_corasick::automaton::Automaton;
+    let Ok(start) = dfa.start_state(Anchored::No) else { return };
+    let step = |state: StateID, byte: u8, seen: &mut [bool]| {
+        let next = dfa.next_state(Anchored::No, state, byte);
+        if dfa.is_special(next) && dfa.is_match(next) {
+            for i in 0..dfa.match_len(next) {
+                seen[dfa.match_pattern(next, i).as_usize()] = true;
+            }
+        }
+        next
+    };
+    let part = text.len() / WALKS;
+    if part < 4 * longest.max(16) {
+        text.iter().fold(start, |state, &byte| step(state, byte, seen));
+        return;
+    }
+    let begins: [usize; WALKS] = std::array::from_fn(|k| k * part);
+    let ends: [usize; WALKS] = std::array::from_fn(|k| {
+        if k + 1 == WALKS { text.len() } else { ((k + 1) * part + longest - 1).min(text.len()) }
+    });
+    let mut states = [start; WALKS];
+    for i in 0..part {
+        for k in 0..WALKS {
+            states[k] = step(states[k], text[begins[k] + i], seen);
+        }
+    }
+    for k in 0..WALKS {
+        let rest = &text[begins[k] + part..ends[k]];
+        rest.iter().fold(states[k], |state, &byte| step(state, byte, seen));
     }
 }
 
@@ -310,4 +371,41 @@ fn diagnostic(rule: &Rule, hit: Hit, doc: &Document, seg: &Segments) -> Option<D
         notes,
         fix,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The DFA walked over four parts of a text finds the same literals as the crate's own
+    /// overlapping search, literals across the parts' edges included.
+    #[test]
+    fn walking_in_parts_finds_every_literal() {
+        let mut state = 0x0123_4567_89ab_cdefu64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = b"abc ";
+        for round in 0..300 {
+            let literals: Vec<Vec<u8>> = (0..1 + next() % 12)
+                .map(|_| (0..1 + next() % 9).map(|_| alphabet[(next() % 4) as usize]).collect())
+                .collect();
+            let len = if round % 3 == 0 { (next() % 100) as usize } else { 300 + (next() % 3000) as usize };
+            let text: Vec<u8> = (0..len).map(|_| alphabet[(next() % 4) as usize]).collect();
+            let automaton = AhoCorasick::new(&literals).unwrap();
+            let mut expected = vec![false; literals.len()];
+            for m in automaton.find_overlapping_iter(&text) {
+                expected[m.pattern().as_usize()] = true;
+            }
+            let dfa =
+                aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&literals).unwrap();
+            let longest = literals.iter().map(Vec::len).max().unwrap();
+            let mut seen = vec![false; literals.len()];
+            walk(&dfa, &text, longest, &mut seen);
+            assert_eq!(seen, expected, "{literals:?} in {:?}", String::from_utf8_lossy(&text));
+        }
+    }
 }
