@@ -156,7 +156,7 @@ fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, seen: &mut [b
     }
     let begins: [usize; WALKS] = std::array::from_fn(|k| k * part);
     let ends: [usize; WALKS] = std::array::from_fn(|k| {
-        if k + 1 == WALKS { text.len() } else { ((k + 1) * part + longest - 1).min(text.len()) }
+        if k + 1 == WALKS { text.len() } else { ((k + 1) * part + longest.saturating_sub(1)).min(text.len()) }
     });
     let mut states = [start; WALKS];
     for i in 0..part {
