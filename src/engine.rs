@@ -139,7 +139,12 @@ impl Prefilter {
 /// that starts in a part is found whole in it.
 fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, seen: &mut [bool]) {
     use aho_corasick::automaton::Automaton;
-    let Ok(start) = dfa.start_state(Anchored::No) else { return };
+    // An unanchored DFA always has a start state; were there none, every literal counts as
+    // found, so that no rule is skipped.
+    let Ok(start) = dfa.start_state(Anchored::No) else {
+        seen.fill(true);
+        return;
+    };
     let step = |state: StateID, byte: u8, seen: &mut [bool]| {
         let next = dfa.next_state(Anchored::No, state, byte);
         if dfa.is_special(next) && dfa.is_match(next) {
