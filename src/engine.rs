@@ -386,20 +386,14 @@ mod tests {
     /// overlapping search, literals across the parts' edges included.
     #[test]
     fn walking_in_parts_finds_every_literal() {
-        let mut state = 0x0123_4567_89ab_cdefu64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::hash::Random::new(0x0123_4567_89ab_cdef);
         let alphabet = b"abc ";
         for round in 0..300 {
-            let literals: Vec<Vec<u8>> = (0..1 + next() % 12)
-                .map(|_| (0..1 + next() % 9).map(|_| alphabet[(next() % 4) as usize]).collect())
+            let literals: Vec<Vec<u8>> = (0..1 + random.below(12))
+                .map(|_| (0..1 + random.below(9)).map(|_| alphabet[random.below(4)]).collect())
                 .collect();
-            let len = if round % 3 == 0 { (next() % 100) as usize } else { 300 + (next() % 3000) as usize };
-            let text: Vec<u8> = (0..len).map(|_| alphabet[(next() % 4) as usize]).collect();
+            let len = if round % 3 == 0 { random.below(100) } else { 300 + random.below(3000) };
+            let text: Vec<u8> = (0..len).map(|_| alphabet[random.below(4)]).collect();
             let automaton = AhoCorasick::new(&literals).unwrap();
             let mut expected = vec![false; literals.len()];
             for m in automaton.find_overlapping_iter(&text) {

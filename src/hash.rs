@@ -65,6 +65,31 @@ impl Hasher for FxHasher {
     }
 }
 
+/// A small, seeded, deterministic generator (xorshift64) for the tests that check a fast
+/// routine against a plain one on random input.
+#[cfg(test)]
+pub(crate) struct Random(u64);
+
+#[cfg(test)]
+impl Random {
+    pub(crate) fn new(seed: u64) -> Random {
+        Random(seed | 1)
+    }
+
+    /// The next number.
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n`.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -958,25 +958,19 @@ mod tests {
         ];
         let alphabet =
             ["a", "b", "c", " ", "\t", "\n", ",", ";", "A", "B", "x", "1", "\u{1f}", "  ", "ab", "b c"];
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::hash::Random::new(0x1234_5678_9abc_def1);
         let mut checked = 0;
         for _ in 0..3_000 {
             let pattern: String =
-                (0..1 + next() % 3).map(|_| parts[(next() % parts.len() as u64) as usize]).collect();
-            let ignore_case = next() % 2 == 0;
+                (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
+            let ignore_case = random.below(2) == 0;
             let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
             let source = format!("(?:{})", widen_spaces(&pattern, &ast));
             let Some(literals) = required_literals(&source, ignore_case) else { continue };
             let regex = build(&source, ignore_case).unwrap();
             for _ in 0..100 {
                 let text: String =
-                    (0..next() % 24).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+                    (0..random.below(24)).map(|_| alphabet[random.below(alphabet.len())]).collect();
                 if regex.is_match(&text) {
                     let folded = fold(&text);
                     assert!(
@@ -1056,18 +1050,11 @@ mod tests {
             "\u{2060}", "\u{212A}", "\u{17F}", "\u{3000}", "\u{3001}", "ſ", "\u{1E9E}", " ", "\n", "\t",
             "\x0b", "\x01", "\x1f", "’", "Ω", "😀",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut random = crate::hash::Random::new(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let mut text = String::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 12) as usize;
-            for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(alphabet[(state % alphabet.len() as u64) as usize]);
+            for _ in 0..random.below(12) {
+                text.push_str(alphabet[random.below(alphabet.len())]);
             }
             assert_eq!(fold(&text), fold_by_characters(&text), "{text:?}");
         }

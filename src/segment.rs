@@ -394,19 +394,13 @@ mod tests {
             "a", "Z", "7", "é", "ü", "’", "'", "-", "‑", ".", ",", " ", "\n", "“", "”", "(", ")", "—", "ß",
             "٣", "😀", "_", "&", "x1", "3,0", "don't",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::hash::Random::new(0x9e37_79b9_7f4a_7c15);
         for round in 0..20_000 {
             let mut text = String::new();
             // Long texts too, past the buffer of word edges.
-            let len = if round % 100 == 0 { 2_000 } else { (next() % 16) as usize };
+            let len = if round % 100 == 0 { 2_000 } else { random.below(16) };
             for _ in 0..len {
-                text.push_str(alphabet[(next() % alphabet.len() as u64) as usize]);
+                text.push_str(alphabet[random.below(alphabet.len())]);
             }
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             words(&text, 5, &mut ours);
