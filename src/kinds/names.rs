@@ -387,7 +387,8 @@ impl Names {
     /// [`Names::close`], the loosest way: without such a pair no spelling is a slip of another.
     fn has_close_spellings(&self, cx: &Context) -> bool {
         // The keys of the capitalized words long enough to be close to another (five letters),
-        // lowercased into one buffer, with their length in characters.
+        // lowercased into one buffer, with their length in characters and the set of ASCII
+        // letters they hold.
         let mut buffer = String::new();
         let mut keys: Vec<(Range<usize>, usize, u32)> = Vec::new();
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
