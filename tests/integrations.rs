@@ -94,7 +94,10 @@ fn the_pre_commit_hook_blocks_a_draft_with_a_slip_and_lets_the_fixed_one_through
         .expect("UTF-8");
     // A newsroom's repository of drafts that uses the hook.
     let drafts = scratch("drafts-repo");
+    // pre-commit keeps a built copy of every revision it has installed (~350 MB each), and every
+    // run of this test commits a new revision: start from an empty home so they do not pile up.
     let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("integrations-pre-commit-home");
+    let _ = fs::remove_dir_all(&home);
     let env: [(&str, &Path); 2] = [("PYTHONPATH", &packages), ("PRE_COMMIT_HOME", &home)];
     ok(&run(&drafts, "git", &["init", "-q"], &[]));
     fs::write(
