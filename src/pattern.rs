@@ -188,8 +188,33 @@ impl Patterns {
                     let _ = compiled.set(regex);
                 }
                 Err(message) => {
-                    let span = list.first().map(Spanned::span).unwrap_or(0..0);
-                    cx.error(span, format!("these patterns do not compile: {message}"), "in this list");
+                    // Name the patterns that fail on their own (too big, most often); only when
+                    // none does is the list as a whole to blame.
+                    let mut named = false;
+                    for (origin, pattern) in list.iter().enumerate() {
+                        let own: Vec<&str> = items
+                            .iter()
+                            .zip(&alternatives)
+                            .filter(|(item, _)| item.origin == origin)
+                            .map(|(_, alternative)| alternative.as_str())
+                            .collect();
+                        if let Err(message) = build(&own.join("|"), ignore_case) {
+                            cx.error(
+                                pattern.span(),
+                                format!("this pattern does not compile: {message}"),
+                                "here",
+                            );
+                            named = true;
+                        }
+                    }
+                    if !named {
+                        let span = list.first().map(Spanned::span).unwrap_or(0..0);
+                        cx.error(
+                            span,
+                            format!("these patterns do not compile together: {message}"),
+                            "in this list",
+                        );
+                    }
                     return None;
                 }
             }
