@@ -21,11 +21,9 @@ pub enum Error {
     #[error("{}: changed on disk while it was checked; not fixed, run copydesk again", path.display())]
     ChangedOnDisk { path: PathBuf },
 
-    #[error(
-        "{}: not valid UTF-8: invalid byte sequence at byte {offset} (line {line}, column {column})",
-        path.display()
-    )]
-    InvalidUtf8 { path: PathBuf, offset: usize, line: usize, column: usize },
+    /// `what`: "invalid byte sequence", or "incomplete character" where the file ends inside one.
+    #[error("{}: not valid UTF-8: {what} at byte {offset} (line {line}, column {column})", path.display())]
+    InvalidUtf8 { path: PathBuf, what: &'static str, offset: usize, line: usize, column: usize },
 
     #[error("{}: no such file or directory", path.display())]
     Missing { path: PathBuf },

@@ -52,10 +52,14 @@ impl Source {
             Ok(text) => Ok(Source::new(path, format, text)),
             Err(err) => {
                 let offset = err.utf8_error().valid_up_to();
+                let what = match err.utf8_error().error_len() {
+                    Some(_) => "invalid byte sequence",
+                    None => "incomplete character",
+                };
                 let bytes = err.into_bytes();
                 let valid = std::str::from_utf8(&bytes[..offset]).expect("valid up to offset");
                 let position = LineIndex::new(valid).position(valid, offset);
-                Err(Error::InvalidUtf8 { path, offset, line: position.line, column: position.column })
+                Err(Error::InvalidUtf8 { path, what, offset, line: position.line, column: position.column })
             }
         }
     }

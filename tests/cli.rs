@@ -1,50 +1,15 @@
 //! The command line as users run it: the built binary, its stdout, stderr and exit code.
 
+mod common;
+
 use std::fs;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+
+use common::cli::{copydesk, copydesk_with_stdin, scratch_in, stderr, stdout, write};
 
 const SEED: &str = "fixtures/nagorno-karabakh-2020-10-03.txt";
 
-fn copydesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_copydesk")).args(args).output().expect("the binary runs")
-}
-
-/// Runs the binary with `input` on stdin.
-fn copydesk_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// A fresh directory for one test, under cargo's temporary directory for integration tests.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &[u8]) -> String {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().expect("has a parent")).expect("create parents");
-    fs::write(&path, text).expect("write file");
-    path.to_str().expect("UTF-8 path").to_owned()
+fn scratch(name: &str) -> std::path::PathBuf {
+    scratch_in("cli", name)
 }
 
 #[test]
@@ -144,43 +109,6 @@ fn stdin_with_a_markdown_name() {
     assert!(out.starts_with("drafts/story.md:1:3: warning[News.Azeri]"), "{out}");
     assert!(out.contains("drafts/story.md:3:18: warning[News.Azeri]"), "{out}");
     assert_eq!(out.lines().count(), 2, "inline code is not prose: {out}");
-}
-
-#[test]
-fn missing_and_undecodable_files_exit_2_and_the_rest_is_checked() {
-    let dir = scratch("bad-input");
-    let bad = write(&dir, "bad.txt", b"Fine text.\nThen \xff\xfe bad bytes.\n");
-    let good = write(&dir, "good.txt", b"Azeri forces moved.\n");
-    let missing = dir.join("nope.txt");
-    let o = copydesk(&["check", "--format", "short", &bad, missing.to_str().unwrap(), &good]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains(&format!(
-            "error: {bad}: not valid UTF-8: invalid byte sequence at byte 16 (line 2, column 6)"
-        )),
-        "{err}"
-    );
-    assert!(err.contains("nope.txt: no such file or directory"), "{err}");
-    assert!(stdout(&o).contains("good.txt:1:1: warning[News.Azeri]"), "the good file is still checked");
-}
-
-#[test]
-fn binary_files_are_skipped_with_a_note() {
-    let dir = scratch("binary");
-    let bin = write(&dir, "photo.txt", b"\x89PNG\r\n\x1a\n\0\0\0");
-    let o = copydesk(&["check", &bin]);
-    assert_eq!(o.status.code(), Some(0));
-    assert!(stderr(&o).contains("photo.txt: skipped, not a text file"), "{}", stderr(&o));
-}
-
-#[test]
-fn crlf_and_byte_order_mark_keep_lines_and_columns() {
-    let dir = scratch("crlf");
-    let file =
-        write(&dir, "crlf.txt", "\u{feff}Headline\r\n\r\nThe forces were Azeri forces.\r\n".as_bytes());
-    let o = copydesk(&["check", "--format", "short", &file]);
-    assert!(stdout(&o).contains("crlf.txt:3:17: warning[News.Azeri]"), "{}", stdout(&o));
 }
 
 #[test]
@@ -369,25 +297,6 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     let o = copydesk(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
-}
-
-#[test]
-fn a_closed_pipe_ends_quietly() {
-    let dir = scratch("pipe");
-    let body = "The the forces moved. ".repeat(20_000);
-    let file = write(&dir, "long.txt", body.as_bytes());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
-        .args(["check", "--format", "short", &file])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut first = [0u8; 64];
-    child.stdout.as_mut().expect("stdout").read_exact(&mut first).expect("some output");
-    drop(child.stdout.take());
-    let o = child.wait_with_output().expect("wait");
-    assert_ne!(o.status.code(), Some(101), "no panic");
-    assert_eq!(stderr(&o), "", "nothing on stderr");
 }
 
 #[test]

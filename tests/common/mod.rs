@@ -1,4 +1,9 @@
-//! Shared by the integration tests: expected-output comparison with a bless mode.
+//! Shared by the integration tests: expected-output comparison with a bless mode, and running the
+//! binary (`cli`).
+// Each test crate uses some of these.
+#![allow(dead_code)]
+
+pub mod cli;
 
 use std::fs;
 use std::path::Path;
