@@ -33,7 +33,7 @@ pub fn replace(path: &Path, checked: &str, fixed: &str) -> Result<(), Error> {
             return Err(refused("the file has other hard links, which a rewrite would split off"));
         }
     }
-    swap_in(path, fixed, Some(metadata), || {
+    swap_in(path, fixed, Some(metadata), write_all, || {
         let now = fs::read(path).map_err(failed)?;
         if now == checked.as_bytes() { Ok(()) } else { Err(Error::ChangedOnDisk { path: path.to_owned() }) }
     })
@@ -41,17 +41,23 @@ pub fn replace(path: &Path, checked: &str, fixed: &str) -> Result<(), Error> {
 
 /// Writes `text` to `path` atomically, whether or not it exists (a baseline, a report).
 pub fn create(path: &Path, text: &str) -> Result<(), Error> {
-    swap_in(path, text, fs::metadata(path).ok(), || Ok(()))
+    swap_in(path, text, fs::metadata(path).ok(), write_all, || Ok(()))
 }
 
-/// Writes a temporary file beside `path`, runs `ready` (which may refuse), and renames it over
-/// `path`; the temporary file never survives a failure.
+/// How the text goes into the temporary file; the tests put a failing disk in its place.
+fn write_all(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
+    file.write_all(bytes)
+}
+
+/// Writes a temporary file beside `path` with `write`, runs `ready` (which may refuse), and
+/// renames it over `path`; the temporary file never survives a failure.
 /// The temporary file is created with the original's permissions from the start (a private
 /// draft is never readable by others meanwhile) and, on Unix, given its owner and group.
 fn swap_in(
     path: &Path,
     text: &str,
     original: Option<fs::Metadata>,
+    write: fn(&mut File, &[u8]) -> std::io::Result<()>,
     ready: impl FnOnce() -> Result<(), Error>,
 ) -> Result<(), Error> {
     let failed = |source| Error::Write { path: path.to_owned(), source };
@@ -76,7 +82,7 @@ fn swap_in(
                 }
             }
         }
-        file.write_all(text.as_bytes())?;
+        write(&mut file, text.as_bytes())?;
         file.sync_all()
     })();
     if let Err(source) = written {
@@ -114,11 +120,31 @@ fn temporary_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// A fresh directory under `target/`, emptied again by the next run.
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("copydesk-write-{}-{name}", std::process::id()));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp/unit-write").join(name);
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    #[test]
+    fn a_disk_that_fills_up_part_way_leaves_the_original_and_no_temporary_file() {
+        let dir = scratch("full");
+        let path = dir.join("story.md");
+        let original = "Azeri forces moved. ".repeat(1000);
+        fs::write(&path, &original).unwrap();
+        // Half the text goes in, then the disk is full.
+        let full = |file: &mut File, bytes: &[u8]| {
+            file.write_all(&bytes[..bytes.len() / 2])?;
+            Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device"))
+        };
+        let metadata = fs::metadata(&path).unwrap();
+        let fixed = original.replace("Azeri", "Azerbaijani");
+        let err = swap_in(&path, &fixed, Some(metadata), full, || Ok(())).unwrap_err().to_string();
+        assert!(err.contains("No space left on device") && err.contains("the file is unchanged"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), original);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1, "the temporary file is removed");
     }
 
     #[test]
