@@ -300,3 +300,64 @@ fn a_closed_pipe_ends_quietly() {
     assert_ne!(o.status.code(), Some(101), "no panic");
     assert_eq!(stderr(&o), "", "nothing on stderr");
 }
+
+/// Runs `script` with `sh` as root of new user and mount namespaces (`unshare -rm`), where it may
+/// mount a small or read-only file system of its own. `None`, said on stderr, where this machine
+/// does not allow that (the unit tests of `src/write.rs` still simulate a full disk).
+#[cfg(target_os = "linux")]
+#[allow(clippy::print_stdout, reason = "a skipped test says why, in the test output")]
+fn in_namespace(script: &str) -> Option<Output> {
+    let allowed = Command::new("unshare").args(["-rm", "true"]).output().is_ok_and(|o| o.status.success());
+    if !allowed {
+        println!("skipped: `unshare -rm` is not allowed on this machine");
+        return None;
+    }
+    Some(Command::new("unshare").args(["-rm", "sh", "-c", script]).output().expect("unshare runs"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fix_that_cannot_be_written_leaves_every_byte_as_it_was() {
+    let dir = scratch("cannot-write");
+    let mnt = dir.join("mnt");
+    fs::create_dir_all(&mnt).expect("mkdir");
+    // About 20 KB to fix, on a 64 KiB file system left with 12 KiB free: the write fails part-way.
+    let original = write(&dir, "original.txt", "The the Azeri forces moved. ".repeat(700).as_bytes());
+    let other = write(&dir, "other.txt", b"The the forces moved.\n");
+    let bin = env!("CARGO_BIN_EXE_copydesk");
+    let m = mnt.display();
+    let script = format!(
+        "mount -t tmpfs -o size=64k none {m} || exit 99
+        cp {original} {m}/story.txt
+        head -c 32768 /dev/zero > {m}/filler
+        echo '== full'
+        {bin} check --no-config --format short --fix {m}/story.txt 2>&1
+        echo \"exit=$?\"
+        cmp -s {original} {m}/story.txt && echo intact
+        ls -A {m}
+        mount -o remount,ro {m} || exit 99
+        echo '== read-only'
+        {bin} check --no-config --format short --fix {m}/story.txt {other} 2>&1
+        echo \"exit=$?\"
+        cmp -s {original} {m}/story.txt && echo intact
+        ls -A {m}"
+    );
+    let Some(o) = in_namespace(&script) else { return };
+    assert_ne!(o.status.code(), Some(99), "could not mount: {o:?}");
+    let out = stdout(&o);
+    let (full, read_only) = out.split_once("== read-only").expect("both parts ran");
+    for (part, why) in [(full, "No space left on device"), (read_only, "Read-only file system")] {
+        assert!(
+            part.contains(&format!("error: {m}/story.txt: cannot write: {why}"))
+                && part.contains("the file is unchanged"),
+            "{part}"
+        );
+        assert!(part.contains("exit=2"), "{part}");
+        assert!(part.contains("intact"), "the article is byte for byte the original: {part}");
+        let listed: Vec<&str> = part.lines().rev().take(2).collect();
+        assert_eq!(listed, ["story.txt", "filler"], "no temporary file is left: {part}");
+    }
+    // The article elsewhere in the same run was fixed.
+    assert!(read_only.contains("Fixed 1 finding in 1 file"), "{read_only}");
+    assert_eq!(fs::read_to_string(&other).expect("read"), "The forces moved.\n");
+}
