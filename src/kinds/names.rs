@@ -207,7 +207,7 @@ impl Names {
         let spellings: Vec<&str> = spellings.into_iter().map(|(_, k)| k).collect();
         let established: Vec<(&str, bool)> = established.collect();
         let indexed = established.len().saturating_mul(spellings.len()) > 50_000;
-        let mut variants: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut variants: HashMap<u64, Vec<usize>> = HashMap::default();
         let mut by_initial: HashMap<char, Vec<usize>> = HashMap::default();
         for (i, spelling) in spellings.iter().enumerate() {
             if indexed {
@@ -548,17 +548,28 @@ fn without_common_ends<'a, 'b>(a: &'a str, b: &'b str) -> (&'a str, &'b str) {
 
 /// A word and the words it gives with one letter left out, and with two for words of seven
 /// letters or more (what two spellings [`Names::close`] joins have in common).
-fn deletions(word: &str) -> Vec<String> {
+/// The word, and the word without any one character (and, seven characters or longer, without
+/// any two), each as a hash of its characters: two spellings an edit or two apart share one.
+/// Hashes, not strings, because a long document indexes tens of thousands of spellings this way;
+/// two variants that only collide make a pair that [`Names::close`] then refuses.
+fn deletions(word: &str) -> Vec<u64> {
+    use std::hash::Hasher;
     let chars: Vec<char> = word.chars().collect();
-    let without = |skip: &[usize]| -> String {
-        chars.iter().enumerate().filter(|(i, _)| !skip.contains(i)).map(|(_, c)| *c).collect()
+    let without = |a: usize, b: usize| {
+        let mut hasher = crate::hash::FxHasher::default();
+        for (k, &c) in chars.iter().enumerate() {
+            if k != a && k != b {
+                hasher.write_u32(u32::from(c));
+            }
+        }
+        hasher.finish()
     };
-    let mut out = vec![word.to_owned()];
+    let mut out = vec![without(usize::MAX, usize::MAX)];
     for i in 0..chars.len() {
-        out.push(without(&[i]));
+        out.push(without(i, usize::MAX));
         if chars.len() >= 7 {
             for j in i + 1..chars.len() {
-                out.push(without(&[i, j]));
+                out.push(without(i, j));
             }
         }
     }
