@@ -40,6 +40,9 @@ pub struct RuleSet {
     /// How many threads a document's rules may be shared among (0 before `expect_run`: as
     /// many as there are cores).
     threads: usize,
+    /// From what length a document is prefiltered region by region, in regions of what length
+    /// ([`REGIONED`] and [`REGION`] when `None`; the tests set them lower).
+    regioned: Option<(usize, usize)>,
 }
 
 /// The work on a document before its rules, timed with `--timings` beside them.
@@ -69,8 +72,23 @@ enum Searcher {
 /// load, and four walks keep the processor busy while they wait (2.4x as fast as one).
 const WALKS: usize = 4;
 
+/// A document this long is also searched region by region (runs of whole blocks of at least
+/// [`REGION`] bytes), so that a rule searches only the regions holding its literals: in one
+/// 5 MB document nearly every literal is somewhere, in a 64 KB region most are not.
+const REGIONED: usize = 1 << 20;
+const REGION: usize = 1 << 16;
+
+/// A run of whole blocks of a long document, and what the prefilter found in it, by slot.
+struct Region {
+    /// Indices into the document's blocks.
+    blocks: std::ops::Range<usize>,
+    present: Vec<bool>,
+}
+
 impl Prefilter {
-    fn new(rules: &[Rule], documents: Option<usize>) -> Prefilter {
+    /// `first`: the length of the first document, for a run whose first is long enough for the
+    /// automaton quick to search whatever the number of documents.
+    fn new(rules: &[Rule], documents: Option<usize>, first: usize) -> Prefilter {
         let mut bases = vec![0];
         let mut index: Map<&[u8], usize> = Map::default();
         let mut literals: Vec<&[u8]> = Vec::new();
@@ -95,7 +113,7 @@ impl Prefilter {
         // documents, not for the one a pre-commit hook or an editor checks.
         let searcher = if literals.is_empty() {
             None
-        } else if documents.is_some_and(|n| n < 100) {
+        } else if documents.is_some_and(|n| n < 100) && first < REGIONED {
             let builder = AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&literals);
             builder.ok().map(Searcher::Few)
         } else {
@@ -130,6 +148,26 @@ impl Prefilter {
             None => present.fill(true),
         }
         present
+    }
+
+    /// For a document of `from` bytes or more, its regions of `size` bytes or more (but the
+    /// last); none for a shorter document. A
+    /// match lies inside one block, so inside one region, whose prose holds its literals.
+    fn regions(&self, doc: &Document, (from, size): (usize, usize)) -> Vec<Region> {
+        if doc.prose.len() < from || self.searcher.is_none() {
+            return Vec::new();
+        }
+        let mut regions = Vec::new();
+        let mut first = 0;
+        for (i, block) in doc.blocks.iter().enumerate() {
+            let start = doc.blocks[first].range.start;
+            if block.range.end - start >= size || i + 1 == doc.blocks.len() {
+                let present = self.present(&doc.prose[start..block.range.end]);
+                regions.push(Region { blocks: first..i + 1, present });
+                first = i + 1;
+            }
+        }
+        regions
     }
 }
 
@@ -211,20 +249,26 @@ impl RuleSet {
         let started = phase(0, started);
         let seg = self.language.segmenter.segment(&doc);
         let started = phase(1, started);
-        let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents));
+        let prefilter =
+            self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents, text.len()));
         let present = prefilter.present(&doc.prose);
+        let regions = prefilter.regions(&doc, self.regioned.unwrap_or((REGIONED, REGION)));
         phase(2, started);
         let memo = Memo::default();
         let check_rule = |index: usize, hits: &mut Vec<Hit>, out: &mut Vec<Diagnostic>| {
             let started = self.timings.as_ref().map(|_| Instant::now());
             let rule = &self.rules[index];
-            let present = &present[prefilter.bases[index]..prefilter.bases[index + 1]];
+            let slots = prefilter.bases[index]..prefilter.bases[index + 1];
+            let present = &present[slots.clone()];
+            let regions: Vec<(std::ops::Range<usize>, &[bool])> =
+                regions.iter().map(|r| (r.blocks.clone(), &r.present[slots.clone()])).collect();
             let cx = Context {
                 doc: &doc,
                 seg: &seg,
                 scope: rule.scope,
                 skip_quotes: rule.skip_quotes,
                 present,
+                regions: &regions,
                 memo: &memo,
             };
             rule.kind.check(&cx, hits);
@@ -381,6 +425,40 @@ fn diagnostic(rule: &Rule, hit: Hit, doc: &Document, seg: &Segments) -> Option<D
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A long document searched region by region gets exactly the findings it gets searched
+    /// whole, in both formats: regions hold whole blocks, and no match crosses a block.
+    #[test]
+    fn regions_find_what_the_whole_document_finds() {
+        let paragraphs = [
+            "Azeri forces moved on Sept. 27 in order to take the the town.",
+            "The minister said 50 per cent of the 200 people killed were civilians.",
+            "Talks in the Minsk Group resumed at 10am (in Geneva.",
+            "# A Headline About Minsk group Talks",
+            "Nikol Pashinyan spoke. Later Pashinian said the cease-fire held, e.g. in Stepanakert.",
+            "> “Some 200 people have been reported killed,” he said.",
+            "Nothing here but plain words about the weather and the markets today.",
+        ];
+        let mut random = crate::hash::Random::new(42);
+        let mut text = String::new();
+        while text.len() < 100_000 {
+            // Long runs of plain paragraphs, so that most regions lack most literals.
+            let i = if random.below(4) == 0 { random.below(paragraphs.len()) } else { paragraphs.len() - 1 };
+            text.push_str(paragraphs[i]);
+            text.push_str(if random.below(3) == 0 { "\n" } else { "\n\n" });
+        }
+        for format in [Format::Text, Format::Markdown] {
+            let (mut whole, problems) = crate::pack::load(crate::pack::builtin(true), false);
+            assert!(problems.is_empty());
+            let (mut regioned, _) = crate::pack::load(crate::pack::builtin(true), false);
+            whole.regioned = Some((usize::MAX, REGION));
+            // Regions of a few blocks, so that many blocks with findings are a region's last.
+            regioned.regioned = Some((0, 300));
+            let expected = whole.check(&text, format);
+            assert!(expected.len() > 100, "the document has findings: {}", expected.len());
+            assert_eq!(regioned.check(&text, format), expected, "{format:?}");
+        }
+    }
 
     /// The DFA walked over four parts of a text finds the same literals as the crate's own
     /// overlapping search, literals across the parts' edges included.

@@ -73,7 +73,7 @@ impl Existence {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let patterns = self.tokens.iter().chain(&self.raw);
-        for block in cx.blocks_matching(patterns).iter().filter(|b| cx.scope.contains(b.scope)) {
+        for block in cx.blocks_matching(patterns).filter(|b| cx.scope.contains(b.scope)) {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
             let mut found: Vec<_> =

@@ -65,6 +65,9 @@ pub struct Context<'a> {
     pub skip_quotes: bool,
     /// What the rule set's prefilter found of this rule's literals, by slot.
     pub present: &'a [bool],
+    /// In a long document, the same for each region: (its blocks' indices, found by slot), in
+    /// order. Empty for most documents.
+    pub regions: &'a [(Range<usize>, &'a [bool])],
     /// What rules of one kind share of a document, worked out by the first that needs it.
     pub memo: &'a Memo,
 }
@@ -82,20 +85,45 @@ impl Context<'_> {
         self.doc.blocks.iter().filter(|b| self.scope.contains(b.scope))
     }
 
-    /// The blocks in scope where one of `patterns` may match: from the block of the first match in
-    /// the whole document on, none when nothing matches. One search of the document instead of
-    /// one per block when a rule has nothing to find, as in most documents.
-    pub fn blocks_matching<'p>(&self, patterns: impl IntoIterator<Item = &'p Patterns>) -> &[Block] {
+    /// The blocks where one of `patterns` may match: from the block of the first match in the
+    /// whole document on, none when nothing matches (one search of the document instead of one
+    /// per block when a rule has nothing to find, as in most documents); in a long document, only
+    /// those of the regions where the prefilter found a literal one of them needs.
+    pub fn blocks_matching<'p, P>(&self, patterns: P) -> impl Iterator<Item = &Block>
+    where
+        P: IntoIterator<Item = &'p Patterns> + Clone,
+    {
         // Patterns whose prefilter literals were found nearly always match: their blocks are
         // searched from the first, without a search of the document before.
         let earliest = patterns
+            .clone()
             .into_iter()
             .filter(|p| p.may_match(self.present))
             .filter_map(|p| if p.prefiltered() { Some(0) } else { p.earliest(&self.doc.prose) })
             .min();
-        let Some(earliest) = earliest else { return &[] };
-        let first = self.doc.blocks.partition_point(|b| b.range.end <= earliest);
-        &self.doc.blocks[first..]
+        let first =
+            earliest.map_or(self.doc.blocks.len(), |e| self.doc.blocks.partition_point(|b| b.range.end <= e));
+        let regions = self.regions;
+        let present = self.present;
+        let mut region = 0;
+        self.doc.blocks[first..]
+            .iter()
+            .enumerate()
+            .filter(move |&(i, _)| {
+                if regions.is_empty() {
+                    return true;
+                }
+                let i = first + i;
+                while regions.get(region).is_some_and(|(blocks, _)| blocks.end <= i) {
+                    region += 1;
+                }
+                let Some((_, found)) = regions.get(region) else { return true };
+                patterns
+                    .clone()
+                    .into_iter()
+                    .any(|p| p.may_match(present) && (!p.prefiltered() || p.may_match(found)))
+            })
+            .map(|(_, block)| block)
     }
 
     /// Whether `patterns` may match in the document (the prefilter found a literal they need).
@@ -156,7 +184,7 @@ impl Context<'_> {
         skip_names: bool,
     ) -> Vec<(&'p Block, Range<usize>, Found<'p>)> {
         let mut out = Vec::new();
-        let blocks = self.blocks_matching([patterns]).iter().filter(|b| self.scope.contains(b.scope));
+        let blocks = self.blocks_matching([patterns]).filter(|b| self.scope.contains(b.scope));
         for block in blocks {
             let text = self.doc.prose(block.range.clone());
             let mut found: Vec<Found> = patterns.captures_iter(text).collect();

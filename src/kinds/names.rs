@@ -546,8 +546,6 @@ fn without_common_ends<'a, 'b>(a: &'a str, b: &'b str) -> (&'a str, &'b str) {
     (&a[..a.len() - suffix], &b[..b.len() - suffix])
 }
 
-/// A word and the words it gives with one letter left out, and with two for words of seven
-/// letters or more (what two spellings [`Names::close`] joins have in common).
 /// The word, and the word without any one character (and, seven characters or longer, without
 /// any two), each as a hash of its characters: two spellings an edit or two apart share one.
 /// Hashes, not strings, because a long document indexes tens of thousands of spellings this way;
