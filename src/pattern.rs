@@ -22,6 +22,7 @@ use regex_syntax::hir::{Class, HirKind, Look, LookSet};
 use toml::Spanned;
 
 use crate::rule::Compiler;
+use crate::toml_file::Problem;
 
 /// Upper bound on the compiled size of one rule's regex (the regex crate's default is 10 MiB).
 const SIZE_LIMIT: usize = 8 << 20;
@@ -199,20 +200,29 @@ impl Patterns {
                             .map(|(_, alternative)| alternative.as_str())
                             .collect();
                         if let Err(message) = build(&own.join("|"), ignore_case) {
-                            cx.error(
+                            let problem = Problem::new(
                                 pattern.span(),
                                 format!("this pattern does not compile: {message}"),
                                 "here",
+                            );
+                            // A repetition of a Unicode class (`\w{100}`) is what grows a regex.
+                            cx.push(
+                                problem
+                                    .with_note("repeat less, or use an ASCII class (`[a-z]`, `(?-u:\\w)`)"),
                             );
                             named = true;
                         }
                     }
                     if !named {
                         let span = list.first().map(Spanned::span).unwrap_or(0..0);
-                        cx.error(
+                        let problem = Problem::new(
                             span,
                             format!("these patterns do not compile together: {message}"),
                             "in this list",
+                        );
+                        cx.push(
+                            problem
+                                .with_note("split the list between two rules, or make its patterns smaller"),
                         );
                     }
                     return None;
