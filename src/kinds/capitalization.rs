@@ -355,7 +355,7 @@ impl Capitalization {
         let push = |range: Range<usize>, out: &mut Vec<Range<usize>>| {
             let has_name_evidence =
                 words[range.clone()].iter().any(|w| w.informative && w.case == Case::Capital);
-            if range.len() >= self.min_words && has_name_evidence {
+            if (self.min_words..=MAX_NAME_WORDS).contains(&range.len()) && has_name_evidence {
                 out.push(range);
             }
         };
@@ -455,6 +455,11 @@ fn shape(word: &str) -> (usize, u64) {
 
 const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
+/// A run of more capitalized words than this is title-case text, not a name; and every name
+/// being this short keeps the search for its occurrences linear (a 1.6 MB run of capitalized
+/// words took 5 s before).
+const MAX_NAME_WORDS: usize = 12;
+
 /// A quick hash of a word: its length and its first and last eight bytes. Words that share it
 /// are told apart by comparing them.
 fn word_hash(key: &str) -> u64 {
@@ -503,5 +508,22 @@ mod tests {
         for before in ["", "the ", "said, ", "Minsk ", "(Reuters) ", "“Yes,” "] {
             assert!(!opens_clause(before), "{before:?}");
         }
+    }
+
+    #[test]
+    fn a_run_of_more_capitalized_words_than_a_name_has_is_no_name() {
+        let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
+        assert!(problems.is_empty());
+        let rule = set.rules.iter().find(|r| r.id == "News.InconsistentNameCase").expect("the rule");
+        let found = |words: usize| {
+            let title: Vec<String> =
+                (0..words).map(|i| format!("Word{}", char::from(b'a' + i as u8))).collect();
+            let mut lower = title.clone();
+            lower[1] = lower[1].to_lowercase();
+            let text = format!("{} met.\n\nLater {} met again.\n", title.join(" "), lower.join(" "));
+            set.check_with(&text, crate::source::Format::Text, std::iter::once(rule)).len()
+        };
+        assert_eq!(found(MAX_NAME_WORDS), 1, "a name of {MAX_NAME_WORDS} words is compared");
+        assert_eq!(found(MAX_NAME_WORDS + 1), 0, "a longer run is title-case text");
     }
 }

@@ -66,6 +66,10 @@ use crate::toml_file::edit_distance;
 /// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
 
+/// Longer words are no names: [`Names::close`] refuses them (two 20,000-letter words took
+/// seconds to compare).
+const MAX_NAME_BYTES: usize = 64;
+
 /// The keys of the kind table, for hints when one is misplaced.
 pub const KEYS: &[&str] =
     &["exceptions", "pairs", "person-before", "person-after", "not-given", "max-uses", "majority"];
@@ -210,6 +214,9 @@ impl Names {
         let mut variants: HashMap<u64, Vec<usize>> = HashMap::default();
         let mut by_initial: HashMap<char, Vec<usize>> = HashMap::default();
         for (i, spelling) in spellings.iter().enumerate() {
+            if spelling.len() > MAX_NAME_BYTES {
+                continue; // close to nothing, and its deletions would be many
+            }
             if indexed {
                 for variant in deletions(spelling) {
                     variants.entry(variant).or_default().push(i);
@@ -223,7 +230,9 @@ impl Names {
             if flagged.contains(name) {
                 continue;
             }
-            let alike: Vec<usize> = if indexed {
+            let alike: Vec<usize> = if name.len() > MAX_NAME_BYTES {
+                Vec::new()
+            } else if indexed {
                 let mut alike: Vec<usize> =
                     deletions(name).iter().filter_map(|v| variants.get(v)).flatten().copied().collect();
                 alike.sort_unstable();
@@ -351,6 +360,10 @@ impl Names {
     /// Whether two spellings are close enough to be one name misspelt.
     /// `strict` (for names established by majority alone): one edit, and six letters or more.
     fn close(&self, a: &str, b: &str, strict: bool) -> bool {
+        // No name is that long, and the edit distance of two such words would take quadratic time.
+        if a.len() > MAX_NAME_BYTES || b.len() > MAX_NAME_BYTES {
+            return false;
+        }
         let (la, lb) = (a.chars().count(), b.chars().count());
         let shorter = la.min(lb);
         if shorter < if strict { 6 } else { 5 } || la.abs_diff(lb) > 2 || a.chars().next() != b.chars().next()
@@ -411,7 +424,8 @@ impl Names {
                     buffer.push_str(&written.to_lowercase());
                 }
                 let length = if written.is_ascii() { written.len() } else { buffer[start..].chars().count() };
-                if length < 5 {
+                // Too short or too long (as `Names::close` measures it) to be close to another.
+                if length < 5 || buffer.len() - start > MAX_NAME_BYTES {
                     buffer.truncate(start);
                     continue;
                 }
@@ -620,6 +634,11 @@ mod tests {
         assert!(!names.close("wal-mart", "walmart", false), "a hyphen");
         assert!(names.close("kowalczyk", "kovalczyc", false), "two edits far apart");
         assert!(!names.close("kowalczyk", "kovalczycz", false), "two edits, another length");
+        let long = "q".repeat(MAX_NAME_BYTES - 2);
+        let (a, b) = (format!("p{long}a"), format!("p{long}b"));
+        assert!(names.close(&a, &b, false), "as long as a name may be");
+        let (a, b) = (format!("z{}a", "y".repeat(20_000)), format!("zq{}b", "y".repeat(19_999)));
+        assert!(!names.close(&a, &b, false), "no name is 20,000 letters long");
         assert_eq!(without_common_ends("pashinyan", "pashinian"), ("y", "i"));
         assert_eq!(without_common_ends("lesar", "lesar"), ("", ""));
     }
