@@ -1,6 +1,6 @@
 //! What the fuzz targets assert, one public function a target. Shared by `fuzz_targets/*.rs`
 //! (run by cargo-fuzz) and `tests/fuzz_regressions.rs`, which runs every committed input of
-//! `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/` through them on every `cargo test`.
+//! `fuzz/seeds/<target>/` and `fuzz/regressions/<target>/` through them on every `cargo test`.
 //!
 //! Not crashing is not enough: every range a finding, label or edit gives lies on character
 //! boundaries inside the document; the line and column of an offset are those counted by hand;
@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use copydesk::config;
-use copydesk::diagnostic::{Applicability, Edit, Fix};
+use copydesk::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use copydesk::engine::RuleSet;
 use copydesk::fix;
 use copydesk::markup::Document;
@@ -32,8 +32,23 @@ pub fn builtin() -> &'static RuleSet {
     })
 }
 
+/// The built-in rules as a run over one document loads them (its prefilter an NFA, not the
+/// DFA of a run over many), and prefiltering every document region by region, in regions of
+/// 64 bytes or more (as documents of 1 MB or more are, in regions of 64 KB).
+fn builtin_other_ways() -> &'static [RuleSet; 2] {
+    static SETS: OnceLock<[RuleSet; 2]> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let load = || pack::load(pack::builtin(true), false).0;
+        let (mut one, mut regioned) = (load(), load());
+        one.expect_run(1, 1);
+        regioned.prefilter_regions(0, 64);
+        [one, regioned]
+    })
+}
+
 /// Arbitrary bytes as an article: decoded as a file is (an error must name the first bad byte),
-/// then parsed, segmented and checked with every built-in rule as plain text and as Markdown.
+/// then parsed, segmented and checked with every built-in rule as plain text and as Markdown;
+/// the findings are the same however the prefilter searched.
 pub fn document(bytes: &[u8]) {
     match Source::decode("fuzz.md".into(), Format::Markdown, bytes.to_vec()) {
         Err(err) => {
@@ -43,7 +58,10 @@ pub fn document(bytes: &[u8]) {
         }
         Ok(source) => {
             for format in [Format::Text, Format::Markdown] {
-                check_text(builtin(), &source.text, format);
+                let found = check_text(builtin(), &source.text, format);
+                for (set, how) in builtin_other_ways().iter().zip(["with an NFA", "region by region"]) {
+                    assert!(set.check(&source.text, format) == found, "other findings prefiltered {how}");
+                }
             }
         }
     }
@@ -70,8 +88,8 @@ pub fn rule_file(bytes: &[u8]) {
     render_problems(&set.files, &problems, false).expect("problems render");
     if problems.is_empty() {
         for format in [Format::Text, Format::Markdown] {
-            check_text(&set, SAMPLE, format);
-            check_text(&set, text, format);
+            let _ = check_text(&set, SAMPLE, format);
+            let _ = check_text(&set, text, format);
         }
     }
 }
@@ -130,7 +148,8 @@ pub fn fixes(bytes: &[u8]) {
         }
     }
     let (out, applied) = fix::apply(&text, &fixes);
-    assert!(applied <= fixes.len());
+    let (taken, count) = taken_by_contract(&text, &fixes);
+    assert_eq!((out.as_str(), applied), (splice(&text, &taken).as_str(), count), "{fixes:?}");
     let valid: Vec<Range<usize>> = fixes
         .iter()
         .flat_map(|f| &f.edits)
@@ -153,13 +172,44 @@ pub fn fixes(bytes: &[u8]) {
     }
 }
 
+/// The edits `fix::apply` takes by its contract, worked out on their own, and how many fixes:
+/// in order of their first edit, each fix whose edits all lie on character boundaries inside
+/// the text, apart from each other and from every edit taken before it, is taken whole.
+fn taken_by_contract(text: &str, fixes: &[Fix]) -> (Vec<Edit>, usize) {
+    let apart = |a: &Range<usize>, b: &Range<usize>| a.end <= b.start || b.end <= a.start;
+    let mut order: Vec<&Fix> = fixes.iter().filter(|f| !f.edits.is_empty()).collect();
+    order.sort_by_key(|f| f.edits.iter().map(|e| (e.range.start, e.range.end)).min());
+    let mut taken: Vec<Edit> = Vec::new();
+    let mut count = 0;
+    for fix in order {
+        let inside = fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+        let own_apart = fix
+            .edits
+            .iter()
+            .enumerate()
+            .all(|(i, e)| fix.edits.iter().skip(i + 1).all(|o| apart(&e.range, &o.range)));
+        let free = fix.edits.iter().all(|e| taken.iter().all(|t| apart(&e.range, &t.range)));
+        if inside && own_apart && free {
+            taken.extend(fix.edits.iter().cloned());
+            count += 1;
+        }
+    }
+    (taken, count)
+}
+
 /// A sample article for rules that load: a few lines of every kind the built-in rules read.
 const SAMPLE: &str = "\u{feff}# Talks\r\n\nAzeri forces moved on Saturday, Oct. 3rt, the the ministry said.\n\n\
 > “Some 200 people have been killed,” he said (in Stepanakert.\n\n- Minsk Group\n- Minsk group\n\n\
 `code Azeri` and [a link](https://news.test/azeri) at 10am.\n";
 
-/// Checks one text with `set` in `format` and asserts every invariant of its findings.
-pub fn check_text(set: &RuleSet, text: &str, format: Format) {
+/// Checks one text with `set` in `format`, asserts every invariant of its findings, and returns
+/// them.
+pub fn check_text(set: &RuleSet, text: &str, format: Format) -> Vec<Diagnostic> {
     let doc = Document::parse(text, format);
     assert_eq!(doc.prose.len(), text.len(), "the prose keeps the text's offsets");
     for pair in doc.blocks.windows(2) {
@@ -213,6 +263,7 @@ pub fn check_text(set: &RuleSet, text: &str, format: Format) {
             serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON");
         }
     }
+    found
 }
 
 fn assert_on_boundaries(text: &str, range: &Range<usize>, what: &str) {

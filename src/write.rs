@@ -120,9 +120,9 @@ fn temporary_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    /// A fresh directory under `target/`, emptied again by the next run.
+    /// A fresh directory in the build's own output directory, emptied again by the next run.
     fn scratch(name: &str) -> PathBuf {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp/unit-write").join(name);
+        let dir = Path::new(env!("OUT_DIR")).join("unit-write").join(name);
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir

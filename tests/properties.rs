@@ -1,6 +1,8 @@
 //! Property tests (proptest): text generated around the built-in rules' own `bad` examples, and
-//! sets of generated articles run through the binary. A failing case is shrunk and saved under
-//! `proptest-regressions/`, which is committed so it is tried first on every later run.
+//! sets of generated articles run through the binary. A failing case is shrunk and saved in
+//! `tests/properties.proptest-regressions`, which is committed so it is tried first on every
+//! later run. The cases come from a fixed seed, so that CI is repeatable; to explore new ones,
+//! set `PROPTEST_RNG_SEED` (and `PROPTEST_CASES` for more of them).
 
 #[path = "../fuzz/invariants.rs"]
 mod invariants;
@@ -46,6 +48,15 @@ const PIECES: &[&str] = &[
     "*",
 ];
 
+/// `cases` cases from a fixed seed, unless `PROPTEST_RNG_SEED` asks for another.
+fn config(cases: u32) -> ProptestConfig {
+    let base = ProptestConfig::default();
+    let seeded = std::env::var_os("PROPTEST_RNG_SEED").is_some();
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { base.cases } else { cases };
+    let rng_seed = if seeded { base.rng_seed } else { proptest::test_runner::RngSeed::Fixed(0x00c0_ffee) };
+    ProptestConfig { cases, rng_seed, ..base }
+}
+
 fn builtin() -> &'static RuleSet {
     invariants::builtin()
 }
@@ -84,7 +95,7 @@ fn fix_all(rule: &Rule, text: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(config(256))]
 
     /// Around any of its `bad` examples, a rule's fixes change only the bytes they edit, leave
     /// nothing the rule could still fix, and fixing the result again changes nothing.
@@ -138,7 +149,7 @@ fn run_json(dir: &Path, args: &[&str]) -> serde_json::Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(config(24))]
 
     /// What is said of an article does not depend on the other articles of the run, nor on
     /// the number of threads.

@@ -9,6 +9,28 @@ pub fn copydesk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_copydesk")).args(args).output().expect("the binary runs")
 }
 
+/// Runs the binary, failing the test (and killing the process) if it has not ended within
+/// `seconds`: for input that could make a reader wait forever.
+pub fn copydesk_within(seconds: u64, args: &[&str]) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || send.send(child.wait_with_output()));
+    match receive.recv_timeout(std::time::Duration::from_secs(seconds)) {
+        Ok(output) => output.expect("wait"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("copydesk {args:?} did not end within {seconds} s");
+        }
+    }
+}
+
 /// Runs the binary with `input` on stdin.
 pub fn copydesk_with_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
