@@ -1,7 +1,8 @@
 //! The command line: argument parsing and the four commands (`check`, `rules`, `explain`,
 //! `test-rules`). This is the edge that touches the world: it reads files, writes stdout and
 //! stderr, and picks the exit code (0 clean, 1 findings at or above the fail level, 2 a usage,
-//! rule-file or I/O error). A closed stdout (`copydesk check … | head`) ends the run quietly.
+//! rule-file or I/O error). A closed stdout (`copydesk check … | head`) ends the run quietly,
+//! with 1 if a finding at the fail level had been found by then.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -458,7 +459,7 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let work: Vec<(&Input, usize)> = inputs.iter().zip(assigned.iter().copied()).collect();
     let mut progress = Progress::new(work.len());
     let ordered = Ordered::new(&work, |&(input, profile): &(&Input, usize)| job.check_one(input, profile));
-    std::thread::scope(|scope| -> Result<(), Error> {
+    let reported = std::thread::scope(|scope| -> Result<(), Error> {
         // This thread works too, as it takes the results.
         // At most one thread per file, and as many as the system gives: a thread that cannot be
         // started leaves the work to the others.
@@ -535,7 +536,16 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
             progress.show();
         }
         Ok(())
-    })?;
+    });
+    // A reader that has seen enough (`| head`) ends the run quietly; the status still says
+    // whether what was found up to then fails it, for a pipeline under `set -o pipefail`.
+    if let Err(Error::Output(err)) = &reported {
+        if err.kind() == io::ErrorKind::BrokenPipe {
+            progress.clear();
+            return Ok(u8::from(failed));
+        }
+    }
+    reported?;
     progress.clear();
     if !args.diff {
         reporter.finish().map_err(Error::Output)?;
