@@ -151,8 +151,8 @@ impl Prefilter {
     }
 
     /// For a document of `from` bytes or more, its regions of `size` bytes or more (but the
-    /// last); none for a shorter document. A
-    /// match lies inside one block, so inside one region, whose prose holds its literals.
+    /// last); none for a shorter document. A match lies inside one block, so inside one region,
+    /// whose prose holds its literals.
     fn regions(&self, doc: &Document, (from, size): (usize, usize)) -> Vec<Region> {
         if doc.prose.len() < from || self.searcher.is_none() {
             return Vec::new();
