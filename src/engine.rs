@@ -52,20 +52,18 @@ const PHASES: [&str; 3] = ["(parsing)", "(segmenting)", "(prefilter: folding and
 /// whose patterns need a literal the document lacks skips them without a regex search.
 #[derive(Debug)]
 struct Prefilter {
-    searcher: Option<Searcher>,
+    /// Every literal, lowercase, once.
+    literals: Vec<Vec<u8>>,
+    /// Over a run of few documents, an NFA: quick to build.
+    few: Option<AhoCorasick>,
+    /// Over many documents, or a long one: a DFA, three times as quick to search, walked by hand
+    /// over four parts of the text at once (with the length of the longest literal). Built when
+    /// first needed.
+    many: OnceLock<Option<(Box<aho_corasick::dfa::DFA>, usize)>>,
     /// For each literal, the slots (numbered across the rule set) that list it.
     owners: Vec<Vec<usize>>,
     /// For each rule, its first slot; one more entry closes the last rule's slots.
     bases: Vec<usize>,
-}
-
-/// How the literals are looked for: over a few documents with an automaton quick to build,
-/// over many with a DFA walked by hand over four parts of the text at once.
-#[derive(Debug)]
-enum Searcher {
-    Few(AhoCorasick),
-    /// The DFA and the length of the longest literal.
-    Many(Box<aho_corasick::dfa::DFA>, usize),
 }
 
 /// How many parts of a document the DFA walks at once: each step of one walk waits on a table
@@ -86,19 +84,17 @@ struct Region {
 }
 
 impl Prefilter {
-    /// `first`: the length of the first document, for a run whose first is long enough for the
-    /// automaton quick to search whatever the number of documents.
-    fn new(rules: &[Rule], documents: Option<usize>, first: usize) -> Prefilter {
+    fn new(rules: &[Rule], documents: Option<usize>) -> Prefilter {
         let mut bases = vec![0];
         let mut index: Map<&[u8], usize> = Map::default();
-        let mut literals: Vec<&[u8]> = Vec::new();
+        let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut slot = 0;
         for rule in rules {
             for set in &rule.literals {
                 for literal in set {
                     let i = *index.entry(literal).or_insert_with(|| {
-                        literals.push(literal);
+                        literals.push(literal.clone());
                         owners.push(Vec::new());
                         literals.len() - 1
                     });
@@ -108,44 +104,47 @@ impl Prefilter {
             }
             bases.push(slot);
         }
-        // The literals are lowercase and the documents' folded prose too. A DFA searches three
-        // times as fast as an NFA but takes milliseconds more to build: worth it over many
-        // documents, not for the one a pre-commit hook or an editor checks.
-        let searcher = if literals.is_empty() {
-            None
-        } else if documents.is_some_and(|n| n < 100) && first < REGIONED {
-            let builder = AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&literals);
-            builder.ok().map(Searcher::Few)
-        } else {
-            let longest = literals.iter().map(|l| l.len()).max().unwrap_or(0);
-            let dfa = aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&literals);
-            dfa.ok().map(|dfa| Searcher::Many(Box::new(dfa), longest))
-        };
-        Prefilter { searcher, owners, bases }
+        // The literals are lowercase and the documents' folded prose too. A DFA takes
+        // milliseconds more to build than an NFA: worth it over many documents or a long one,
+        // not for the one a pre-commit hook or an editor checks.
+        let few = (!literals.is_empty() && documents.is_some_and(|n| n < 100))
+            .then(|| AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&literals).ok())
+            .flatten();
+        Prefilter { literals, few, many: OnceLock::new(), owners, bases }
     }
 
-    /// For each slot, whether one of its literals is in the document's prose, as folded for the
-    /// prefilter (`pattern::fold`: ASCII lowercased, whitespace runs one space).
-    fn present(&self, prose: &str) -> Vec<bool> {
+    /// For each slot, whether one of its literals is in `prose` (a document's, or a region's of
+    /// a `long` one), as folded for the prefilter (`pattern::fold`: ASCII lowercased, whitespace
+    /// runs one space).
+    fn present(&self, prose: &str, long: bool) -> Vec<bool> {
         let mut present = vec![false; self.bases.last().copied().unwrap_or(0)];
         let mut found = |literal: usize| {
             for &slot in &self.owners[literal] {
                 present[slot] = true;
             }
         };
-        match &self.searcher {
-            Some(Searcher::Few(automaton)) => {
-                for m in automaton.find_overlapping_iter(&crate::pattern::fold(prose)) {
-                    found(m.pattern().as_usize());
-                }
+        let many = || {
+            self.many.get_or_init(|| {
+                let longest = self.literals.iter().map(Vec::len).max().unwrap_or(0);
+                let dfa =
+                    aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&self.literals);
+                dfa.ok().map(|dfa| (Box::new(dfa), longest))
+            })
+        };
+        if self.literals.is_empty() {
+            // No literals: every pattern is searched.
+            present.fill(true);
+        } else if let (Some(automaton), false) = (&self.few, long) {
+            for m in automaton.find_overlapping_iter(&crate::pattern::fold(prose)) {
+                found(m.pattern().as_usize());
             }
-            Some(Searcher::Many(dfa, longest)) => {
-                let mut seen = vec![false; self.owners.len()];
-                walk(dfa, crate::pattern::fold(prose).as_bytes(), *longest, &mut seen);
-                seen.iter().enumerate().filter(|&(_, s)| *s).for_each(|(literal, _)| found(literal));
-            }
-            // No literals, or no automaton: every pattern is searched.
-            None => present.fill(true),
+        } else if let Some((dfa, longest)) = many() {
+            let mut seen = vec![false; self.owners.len()];
+            walk(dfa, crate::pattern::fold(prose).as_bytes(), *longest, &mut seen);
+            seen.iter().enumerate().filter(|&(_, s)| *s).for_each(|(literal, _)| found(literal));
+        } else {
+            // No automaton could be built: every pattern is searched.
+            present.fill(true);
         }
         present
     }
@@ -154,7 +153,7 @@ impl Prefilter {
     /// last); none for a shorter document. A match lies inside one block, so inside one region,
     /// whose prose holds its literals.
     fn regions(&self, doc: &Document, (from, size): (usize, usize)) -> Vec<Region> {
-        if doc.prose.len() < from || self.searcher.is_none() {
+        if doc.prose.len() < from || self.literals.is_empty() {
             return Vec::new();
         }
         let mut regions = Vec::new();
@@ -162,7 +161,7 @@ impl Prefilter {
         for (i, block) in doc.blocks.iter().enumerate() {
             let start = doc.blocks[first].range.start;
             if block.range.end - start >= size || i + 1 == doc.blocks.len() {
-                let present = self.present(&doc.prose[start..block.range.end]);
+                let present = self.present(&doc.prose[start..block.range.end], true);
                 regions.push(Region { blocks: first..i + 1, present });
                 first = i + 1;
             }
@@ -249,10 +248,10 @@ impl RuleSet {
         let started = phase(0, started);
         let seg = self.language.segmenter.segment(&doc);
         let started = phase(1, started);
-        let prefilter =
-            self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents, text.len()));
-        let present = prefilter.present(&doc.prose);
-        let regions = prefilter.regions(&doc, self.regioned.unwrap_or((REGIONED, REGION)));
+        let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents));
+        let (from, size) = self.regioned.unwrap_or((REGIONED, REGION));
+        let present = prefilter.present(&doc.prose, doc.prose.len() >= REGIONED);
+        let regions = prefilter.regions(&doc, (from, size));
         phase(2, started);
         let memo = Memo::default();
         let check_rule = |index: usize, hits: &mut Vec<Hit>, out: &mut Vec<Diagnostic>| {
