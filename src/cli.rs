@@ -2,7 +2,7 @@
 //! `test-rules`). This is the edge that touches the world: it reads files, writes stdout and
 //! stderr, and picks the exit code (0 clean, 1 findings at or above the fail level, 2 a usage,
 //! rule-file or I/O error). A closed stdout (`copydesk check … | head`) ends the run quietly,
-//! with 1 if a finding at the fail level had been found by then.
+//! with the status of what had been found by then.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -539,16 +539,22 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     });
     // A reader that has seen enough (`| head`) ends the run quietly; the status still says
     // whether what was found up to then fails it, for a pipeline under `set -o pipefail`.
+    let closed = |err: &io::Error| err.kind() == io::ErrorKind::BrokenPipe;
     if let Err(Error::Output(err)) = &reported {
-        if err.kind() == io::ErrorKind::BrokenPipe {
+        if closed(err) {
             progress.clear();
-            return Ok(u8::from(failed));
+            return Ok(if had_error { 2 } else { u8::from(failed) });
         }
     }
     reported?;
     progress.clear();
+    // Every file was checked: a reader gone before the end (the report is buffered, so most
+    // often it is found out here) changes nothing else the run does.
     if !args.diff {
-        reporter.finish().map_err(Error::Output)?;
+        match reporter.finish() {
+            Err(err) if closed(&err) => {}
+            done => done.map_err(Error::Output)?,
+        }
     }
     if args.timings {
         print_timings(loaded_in, &profiles);

@@ -283,6 +283,26 @@ fn thousands_of_rules_load_and_run() {
 }
 
 #[test]
+fn a_reader_gone_before_the_buffered_report_is_written_still_gets_the_status() {
+    let dir = scratch("gone");
+    let file = write(&dir, "story.txt", b"Azeri forces moved.\n");
+    let clean = write(&dir, "clean.txt", b"The talks resumed on Monday.\n");
+    for (path, status) in [(&file, 1), (&clean, 0)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_copydesk"))
+            .args(["check", "--no-config", "--format", "short", path])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The few findings wait in the report's buffer until the end, when the pipe is closed.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().expect("wait");
+        assert_eq!(o.status.code(), Some(status), "{path}: {o:?}");
+        assert_eq!(stderr(&o), "", "nothing on stderr");
+    }
+}
+
+#[test]
 fn a_closed_pipe_ends_quietly() {
     let dir = scratch("pipe");
     let body = "The the forces moved. ".repeat(20_000);
