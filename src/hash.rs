@@ -13,6 +13,52 @@ pub type Set<T> = std::collections::HashSet<T, BuildHasherDefault<FxHasher>>;
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
+/// A hash extended by one word, as [`FxHasher`] does.
+#[inline(always)]
+pub fn mix(hash: u64, word: u64) -> u64 {
+    (hash.rotate_left(5) ^ word).wrapping_mul(SEED)
+}
+
+/// A quick hash of a short text, such as a word: its length and its first and last eight bytes.
+/// Texts that share it are told apart by comparing them.
+pub fn short_hash(bytes: &[u8]) -> u64 {
+    let eight = |part: &[u8]| {
+        let mut word = [0u8; 8];
+        word[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(word)
+    };
+    let head = eight(&bytes[..bytes.len().min(8)]);
+    let tail = eight(&bytes[bytes.len().saturating_sub(8)..]);
+    mix(mix(bytes.len() as u64, head), tail)
+}
+
+/// [`short_hash`] of the ASCII lowercase of `text[range]` when that is ASCII, at most 16
+/// bytes long and followed by enough text to load eight bytes at its start: read as two
+/// eight-byte loads from the text around it, lowercased in them, without a copy. `None`
+/// otherwise.
+#[inline(always)]
+pub fn short_hash_lowercase(text: &[u8], range: std::ops::Range<usize>) -> Option<u64> {
+    let (start, end) = (range.start, range.end);
+    if end.checked_sub(start)? > 16 || start + 8 > text.len() {
+        return None;
+    }
+    let load = |at: usize| u64::from_le_bytes(text[at..at + 8].try_into().expect("eight bytes"));
+    let len = end - start;
+    // The first eight bytes and the last eight (the same, in a text shorter than eight), bytes
+    // past the end masked to zero.
+    let mask = u64::MAX.checked_shr(64 - 8 * len.min(8) as u32).unwrap_or(0);
+    let head = load(start) & mask;
+    let tail = load(end.saturating_sub(8).max(start)) & mask;
+    // A byte from `A` to `Z` gets 0x20.
+    let lowercase = |x: u64| {
+        let at_least_a = x + 0x3f3f_3f3f_3f3f_3f3f;
+        let past_z = x + 0x2525_2525_2525_2525;
+        x | ((at_least_a & !past_z & 0x8080_8080_8080_8080) >> 2)
+    };
+    ((head | tail) & 0x8080_8080_8080_8080 == 0)
+        .then(|| mix(mix(len as u64, lowercase(head)), lowercase(tail)))
+}
+
 #[derive(Clone, Copy, Default)]
 pub struct FxHasher {
     hash: u64,
@@ -21,7 +67,7 @@ pub struct FxHasher {
 impl FxHasher {
     #[inline]
     fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+        self.hash = mix(self.hash, word);
     }
 }
 
@@ -110,5 +156,30 @@ mod tests {
             ["minsk", "group", "azerbaijan", "azerbijan", "a", "b"].iter().map(|w| hash(w)).collect();
         assert_eq!(hashes.len(), 6);
         assert_eq!(hash("minsk"), hash("minsk"));
+    }
+
+    #[test]
+    fn a_short_word_hashes_in_place_as_its_lowercase_copy_does() {
+        let text = "Minsk GROUP o'Neil's Azerbaijani-Armenian x Zürich ABCDEFGHIJKLMNOPQ @[`{ end of text";
+        let mut checked = 0;
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let (Some(word), true) = (text.get(start..end), text.is_char_boundary(start)) else {
+                    continue;
+                };
+                match short_hash_lowercase(text.as_bytes(), start..end) {
+                    Some(hash) => {
+                        assert_eq!(hash, short_hash(word.to_ascii_lowercase().as_bytes()), "{word:?}");
+                        checked += 1;
+                    }
+                    None => {
+                        assert!(!word.is_ascii() || word.len() > 16 || start + 8 > text.len(), "{word:?}")
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000);
+        assert_ne!(short_hash(b"minsk"), short_hash(b"minks"));
+        assert_ne!(short_hash(b"a"), short_hash(b"a\0"));
     }
 }

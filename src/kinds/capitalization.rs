@@ -660,17 +660,8 @@ const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 /// words took 5 s before).
 const MAX_NAME_WORDS: usize = 12;
 
-/// A quick hash of a word: its length and its first and last eight bytes. Words that share it
-/// are told apart by comparing them.
 fn word_hash(key: &str) -> u64 {
-    let bytes = key.as_bytes();
-    let eight = |part: &[u8]| match <[u8; 8]>::try_from(part) {
-        Ok(word) => u64::from_le_bytes(word),
-        Err(_) => part.iter().rev().fold(0u64, |word, &b| (word << 8) | u64::from(b)),
-    };
-    let head = eight(&bytes[..bytes.len().min(8)]);
-    let tail = eight(&bytes[bytes.len().saturating_sub(8)..]);
-    add_to_run(add_to_run(bytes.len() as u64, head), tail)
+    crate::hash::short_hash(key.as_bytes())
 }
 
 /// Whether a word follows the one before it with only whitespace between.
@@ -679,45 +670,23 @@ fn joined(cx: &Context, w: usize) -> bool {
     gap == " " || (!gap.is_empty() && gap.chars().all(crate::markup::is_gap))
 }
 
-/// The hash of a word's key (`word_hash(&key_of(word))`), and whether it is possessive. A
-/// short ASCII word is read as two eight-byte loads from the text around it, lowercased
-/// together, without a copy.
+/// The hash of a word's key (`word_hash(&key_of(word))`), and whether it is possessive; a
+/// short ASCII word's without a copy.
 #[inline(always)]
 fn key_hash(text: &str, range: &Range<usize>) -> (u64, bool) {
-    let bytes = text.as_bytes();
-    let (start, end) = (range.start, range.end);
-    if end - start <= 16 && start + 8 <= bytes.len() {
-        let load = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
-        let possessive = end - start >= 2 && &bytes[end - 2..end] == b"'s";
-        let end = if possessive { end - 2 } else { end };
-        let len = end - start;
-        // The key's first eight bytes and its last eight (the same, in a key shorter than eight),
-        // bytes past its end masked to zero.
-        let mask = u64::MAX.checked_shr(64 - 8 * len.min(8) as u32).unwrap_or(0);
-        let head = load(start) & mask;
-        let tail = load(end.saturating_sub(8).max(start)) & mask;
-        if (head | tail) & 0x8080_8080_8080_8080 == 0 {
-            return (
-                add_to_run(add_to_run(len as u64, ascii_lowercase(head)), ascii_lowercase(tail)),
-                possessive,
-            );
-        }
+    let possessive = text.as_bytes()[range.clone()].ends_with(b"'s");
+    let key = range.start..if possessive { range.end - 2 } else { range.end };
+    if let Some(hash) = crate::hash::short_hash_lowercase(text.as_bytes(), key) {
+        return (hash, possessive);
     }
     let word = &text[range.clone()];
     let key = key_of(word);
     (word_hash(&key), key.len() < word.len())
 }
 
-/// Eight ASCII bytes with their capitals lowercased: a byte from `A` to `Z` gets 0x20.
-fn ascii_lowercase(x: u64) -> u64 {
-    let at_least_a = x + 0x3f3f_3f3f_3f3f_3f3f;
-    let past_z = x + 0x2525_2525_2525_2525;
-    x | ((at_least_a & !past_z & 0x8080_8080_8080_8080) >> 2)
-}
-
 /// The hash of a run of words, extended by one word.
 fn add_to_run(hash: u64, word: u64) -> u64 {
-    (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+    crate::hash::mix(hash, word)
 }
 
 fn run_hash(words: impl IntoIterator<Item = u64>) -> u64 {
