@@ -138,19 +138,57 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Names> {
 
 /// A capitalized word of the story.
 struct Word {
-    range: Range<usize>,
-    /// Lowercased, without a possessive `'s`.
-    key: String,
-    /// The given name before it, when it ends a run of capitalized words.
-    given: Option<String>,
-    /// The whole run it ends ("Nikol Pashinyan"), when it has a given name.
-    run: Option<Range<usize>>,
+    /// Its index in the document's words.
+    at: usize,
+    /// Where its key (lowercased, without a possessive `'s`) is in [`Words::keys`].
+    key: Range<usize>,
+    /// Whether the word before it, the capitalized word before it in [`Words::list`], is its
+    /// given name (then it ends a run of capitalized words).
+    given: bool,
     /// Whether it is the last word of its run of capitalized words: a surname or a word alone,
     /// not a given name or a title ("Jon" in "Jon Smith").
     ends_run: bool,
-    /// The words around it, for telling a person ("Mr Lefar", "Lefar said").
-    before: Option<Range<usize>>,
-    after: Option<Range<usize>>,
+    /// Whether it is the first or the last word of its block: no word around it tells a person
+    /// ("Mr Lefar", "Lefar said").
+    first_in_block: bool,
+    last_in_block: bool,
+}
+
+/// The capitalized words of the story, and their keys, one after the other in one string (a
+/// long story has hundreds of thousands).
+struct Words {
+    list: Vec<Word>,
+    keys: String,
+}
+
+impl Words {
+    fn key(&self, i: usize) -> &str {
+        &self.keys[self.list[i].key.clone()]
+    }
+
+    /// The given name of the `i`th word, if it has one.
+    fn given(&self, i: usize) -> Option<&str> {
+        self.list[i].given.then(|| self.key(i - 1))
+    }
+
+    fn range(&self, cx: &Context, i: usize) -> Range<usize> {
+        cx.seg.words[self.list[i].at].clone()
+    }
+
+    /// The whole run the `i`th word ends ("Nikol Pashinyan"), if it has a given name.
+    fn run(&self, cx: &Context, i: usize) -> Option<Range<usize>> {
+        let at = self.list[i].at;
+        self.list[i].given.then(|| cx.seg.words[at - 1].start..cx.seg.words[at].end)
+    }
+
+    /// The words before and after the `i`th word in its block.
+    fn around(&self, cx: &Context, i: usize) -> (Option<Range<usize>>, Option<Range<usize>>) {
+        let word = &self.list[i];
+        (
+            (!word.first_in_block).then(|| cx.seg.words[word.at - 1].clone()),
+            (!word.last_in_block).then(|| cx.seg.words[word.at + 1].clone()),
+        )
+    }
 }
 
 impl Names {
@@ -169,28 +207,31 @@ impl Names {
         // A given name is never a word alone ("Dexia" in "Dexia Belgium" is a company), a common
         // word ("Real" in "Real Sociedad") or a title ("Mr"); a surname after anything else is no
         // surname.
-        let alone: HashSet<String> =
-            words.iter().filter(|w| w.ends_run && w.given.is_none()).map(|w| w.key.clone()).collect();
-        for word in &mut words {
-            let title = |g: &String| self.person_before.contains(g.trim_end_matches('.'));
-            let not_given = |g: &String| title(g) || self.not_given.contains(g);
-            if word.given.as_ref().is_some_and(|g| alone.contains(g) || common.contains(g) || not_given(g)) {
-                word.given = None;
-                word.run = None;
-            }
+        let alone: HashSet<&str> = (0..words.list.len())
+            .filter(|&i| words.list[i].ends_run && !words.list[i].given)
+            .map(|i| words.key(i))
+            .collect();
+        let title = |g: &str| self.person_before.contains(g.trim_end_matches('.'));
+        let not_given = |g: &str| title(g) || self.not_given.contains(g);
+        let dropped: Vec<usize> = (0..words.list.len())
+            .filter(|&i| {
+                words.given(i).is_some_and(|g| alone.contains(g) || common.contains(g) || not_given(g))
+            })
+            .collect();
+        drop(alone);
+        for i in dropped {
+            words.list[i].given = false;
         }
+        let words = &words;
         // Each spelling's uses, in order, and the given names it is introduced with.
         let mut uses: HashMap<&str, Vec<usize>> = HashMap::default();
-        for (i, word) in words.iter().enumerate().filter(|(_, w)| w.ends_run) {
-            uses.entry(word.key.as_str()).or_default().push(i);
+        for i in (0..words.list.len()).filter(|&i| words.list[i].ends_run) {
+            uses.entry(words.key(i)).or_default().push(i);
         }
-        let introduced = |key: &str| -> Option<usize> {
-            uses.get(key)?.iter().copied().find(|&i| words[i].given.is_some())
-        };
+        let introduced =
+            |key: &str| -> Option<usize> { uses.get(key)?.iter().copied().find(|&i| words.list[i].given) };
         let givens = |key: &str| -> HashSet<&str> {
-            uses.get(key)
-                .map(|u| u.iter().filter_map(|&i| words[i].given.as_deref()).collect())
-                .unwrap_or_default()
+            uses.get(key).map(|u| u.iter().filter_map(|&i| words.given(i)).collect()).unwrap_or_default()
         };
         let mut surnames: Vec<&str> = uses.keys().copied().filter(|k| introduced(k).is_some()).collect();
         surnames.sort_by_cached_key(|k| introduced(k));
@@ -277,17 +318,17 @@ impl Names {
                 let found = if by_majority {
                     self.slip_of_majority(name, other, &uses, &givens(other))
                 } else {
-                    self.slip_of_surname(cx, name, other, &words, &uses, &givens, &introduced)
+                    self.slip_of_surname(cx, name, other, words, &uses, &givens, &introduced)
                 };
                 let Some((established, variant, first)) = found else { continue };
                 flagged.insert(variant);
                 let shown = if by_majority {
-                    words[first].range.clone()
+                    words.range(cx, first)
                 } else {
-                    words[first].run.clone().expect("introduced with a given name")
+                    words.run(cx, first).expect("introduced with a given name")
                 };
                 let full = key_of_written(&cx.quoted(&shown)).to_owned();
-                let spelling = key_of_written(&cx.doc.text[words[first].range.clone()]).to_owned();
+                let spelling = key_of_written(&cx.doc.text[words.range(cx, first)]).to_owned();
                 let label = if by_majority {
                     format!("`{full}` here, and {} times in all", uses[established].len())
                 } else {
@@ -296,9 +337,9 @@ impl Names {
                 // Which spelling is right is only clear when one is used more.
                 let fixable = uses[established].len() > uses[variant].len();
                 for &i in &uses[variant] {
-                    let word = &words[i];
-                    let stem = key_of_written(&cx.doc.text[word.range.clone()]);
-                    let stem_range = word.range.start..word.range.start + stem.len();
+                    let range = words.range(cx, i);
+                    let stem = key_of_written(&cx.doc.text[range.clone()]);
+                    let stem_range = range.start..range.start + stem.len();
                     hits.push(Hit {
                         range: stem_range.clone(),
                         args: vec![
@@ -326,7 +367,7 @@ impl Names {
         cx: &Context,
         surname: &'a str,
         other: &'a str,
-        words: &[Word],
+        words: &Words,
         uses: &HashMap<&str, Vec<usize>>,
         givens: &dyn Fn(&str) -> HashSet<&'a str>,
         introduced: &dyn Fn(&str) -> Option<usize>,
@@ -354,8 +395,8 @@ impl Names {
             r.as_ref().map(|r| cx.doc.text[r.clone()].to_lowercase()).unwrap_or_default()
         };
         let person = |i: &usize| {
-            self.person_before.contains(&lower(&words[*i].before))
-                || self.person_after.contains(&lower(&words[*i].after))
+            let (before, after) = words.around(cx, *i);
+            self.person_before.contains(&lower(&before)) || self.person_after.contains(&lower(&after))
         };
         let needs_person = !self.person_before.is_empty() || !self.person_after.is_empty();
         if needs_person && theirs.is_empty() && !uses[variant].iter().any(person) {
@@ -544,51 +585,58 @@ impl Names {
     }
 
     /// The capitalized words of the blocks read (not headings), and the lowercase vocabulary.
-    fn words<'a>(cx: &Context<'a>) -> (Vec<Word>, HashSet<String>) {
-        let mut words: Vec<Word> = Vec::new();
+    fn words(cx: &Context) -> (Words, HashSet<String>) {
+        let mut words = Words { list: Vec::new(), keys: String::new() };
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
-            let mut previous: Option<(Range<usize>, bool)> = None; // last word, and whether capitalized
-            let block_words = cx.seg.words_in(&block.range);
-            for (j, range) in block_words.iter().enumerate() {
+            let indices = cx.seg.word_indices(&block.range);
+            let mut previous: Option<(usize, bool)> = None; // the last word's end, and whether capitalized
+            for at in indices.clone() {
+                let range = &cx.seg.words[at];
                 let text = &cx.doc.text[range.clone()];
                 // Most words start with a lowercase ASCII letter: vocabulary, read below.
                 if text.as_bytes()[0].is_ascii_lowercase() {
-                    previous = Some((range.clone(), false));
+                    previous = Some((range.end, false));
                     continue;
                 }
                 let capitalized = text.starts_with(char::is_uppercase)
                     && !in_capitals(key_of_written(text))
                     && cx.counts(range);
-                let joined = previous.as_ref().is_some_and(|(p, _)| {
-                    let gap = &cx.doc.prose[p.end..range.start];
+                let joined = previous.is_some_and(|(end, _)| {
+                    let gap = &cx.doc.prose[end..range.start];
                     !gap.is_empty() && gap.chars().all(crate::markup::is_gap)
                 });
                 if !capitalized {
-                    previous = Some((range.clone(), false));
+                    previous = Some((range.end, false));
                     continue;
                 }
-                let after_capital = joined && previous.as_ref().is_some_and(|(_, cap)| *cap);
-                let key = key_of(text);
-                let given = after_capital.then(|| {
-                    let p = &previous.as_ref().expect("joined to a previous word").0;
-                    key_of(&cx.doc.text[p.clone()])
+                let given = joined && previous.is_some_and(|(_, capitalized)| capitalized);
+                let start = words.keys.len();
+                let written = key_of_written(text);
+                if written.is_ascii() {
+                    words.keys.extend(written.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    words.keys.push_str(&written.to_lowercase());
+                }
+                if given {
+                    // The given name is the capitalized word before, which ends no run.
+                    if let Some(last) = words.list.last_mut() {
+                        last.ends_run = false;
+                    }
+                }
+                words.list.push(Word {
+                    at,
+                    key: start..words.keys.len(),
+                    given,
+                    ends_run: true,
+                    first_in_block: at == indices.start,
+                    last_in_block: at + 1 == indices.end,
                 });
-                // The full name is the given name and the surname, without titles before them.
-                let run = given.as_ref().and(previous.as_ref()).map(|(p, _)| p.start..range.end);
-                let neighbour = |i: Option<usize>| i.and_then(|i| block_words.get(i)).cloned();
-                let (before, after) = (neighbour(j.checked_sub(1)), neighbour(Some(j + 1)));
-                words.push(Word { range: range.clone(), key, given, run, ends_run: true, before, after });
-                previous = Some((range.clone(), true));
-            }
-        }
-        for i in 1..words.len() {
-            if words[i].given.is_some() {
-                words[i - 1].ends_run = false;
+                previous = Some((range.end, true));
             }
         }
         // A word is common when it also appears in lowercase; a spelling is compared only as a name.
         // Each key, and whether it appears in lowercase.
-        let mut keys: HashMap<&str, bool> = words.iter().map(|w| (w.key.as_str(), false)).collect();
+        let mut keys: HashMap<&str, bool> = (0..words.list.len()).map(|i| (words.key(i), false)).collect();
         // Most lowercase words are no key: a filter of two bits per key, by its hash, passes over
         // them without a lookup (a long story has tens of thousands of keys, and millions of
         // lowercase words).
@@ -669,10 +717,6 @@ fn deletions(word: &str) -> Vec<u64> {
     out.sort_unstable();
     out.dedup();
     out
-}
-
-fn key_of(word: &str) -> String {
-    key_of_written(word).to_lowercase()
 }
 
 /// A word without a possessive `'s`.
