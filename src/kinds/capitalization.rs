@@ -489,13 +489,33 @@ impl Capitalization {
             is_length[name.len()] = true;
         }
         // Only words that begin some name start a lookup; a bit per first word, by its hash's top
-        // bits, passes over most words without one.
+        // bits, passes over most words without one. A long story has tens of thousands of names:
+        // the filter has 16 bits for each, from 1,024, so that it stays sparse (and the set, out
+        // of the cache, is seldom read).
         let first_words: crate::hash::Set<u64> = names.names.iter().map(|r| names.hashes[r.start]).collect();
-        let mut bits = [0u64; 16];
+        let shift = 64 - (first_words.len() * 16).next_power_of_two().max(1024).trailing_zeros();
+        let mut bits = vec![0u64; 1 << (64 - shift - 6)];
         for hash in &first_words {
-            bits[(hash >> 60) as usize] |= 1 << ((hash >> 54) & 63);
+            let bit = hash >> shift;
+            bits[(bit >> 6) as usize] |= 1 << (bit & 63);
         }
-        let maybe_first = |hash: u64| bits[(hash >> 60) as usize] & (1 << ((hash >> 54) & 63)) != 0;
+        let maybe_first = |hash: u64| {
+            let bit = hash >> shift;
+            bits[(bit >> 6) as usize] & (1 << (bit & 63)) != 0
+        };
+        // In a story of many names, the hashes of the runs of words that begin a longer name: a
+        // run that begins none is read no further.
+        let longer: Option<crate::hash::Set<u64>> = (names.names.len() > 256).then(|| {
+            let mut longer = crate::hash::Set::default();
+            for name in &names.names {
+                let mut hash = RUN_SEED;
+                for &word in &names.hashes[name.start..name.end - 1] {
+                    hash = add_to_run(hash, word);
+                    longer.insert(hash);
+                }
+            }
+            longer
+        });
         let mut ahead: Vec<(At, u64, bool)> = Vec::with_capacity(longest); // each word's key hash, and whether possessive
         let mut run: Vec<Word> = Vec::with_capacity(longest);
         while let Some(at) = stream.next() {
@@ -520,7 +540,7 @@ impl Capitalization {
                         marks.extend(run.iter().map(|w| w.mark));
                     }
                 }
-                if n == longest || ahead[n - 1].2 {
+                if n == longest || ahead[n - 1].2 || longer.as_ref().is_some_and(|l| !l.contains(&run_hash)) {
                     break;
                 }
                 let Some(at) = next.next().filter(|at| !at.fresh && joined(cx, at.w)) else { break };
@@ -1123,7 +1143,51 @@ mod tests {
                 compared += ours.len();
             }
         }
-
         assert!(compared > 1_000, "the documents have names written two ways: {compared} findings");
+        // A long story of thousands of names, some of them long: the lookup of runs that begin a
+        // longer name, and a filter of first words sized to them.
+        let syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ro", "vi", "da", "pe"];
+        let mut names: Vec<String> = Vec::new();
+        for _ in 0..3_000 {
+            let words: Vec<String> = (0..2 + next(4) * next(3))
+                .map(|_| {
+                    let word: String = (0..1 + next(3)).map(|_| syllables[next(syllables.len())]).collect();
+                    let mut chars = word.chars();
+                    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+                })
+                .collect();
+            names.push(words.join(if next(5) == 0 { " of " } else { " " }));
+        }
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            match next(3) {
+                0 => text.push_str("said the"),
+                _ => {
+                    for word in names[next(names.len())].split(' ') {
+                        write(&mut text, word, &mut next);
+                        text.push(' ');
+                    }
+                    text.push_str("and");
+                }
+            }
+            text.push_str(gaps[next(gaps.len())]);
+        }
+        let doc = Document::parse(&text, Format::Text);
+        let seg = set.language.segmenter.segment(&doc);
+        let memo = crate::kinds::Memo::default();
+        let cx = Context {
+            doc: &doc,
+            seg: &seg,
+            scope: rule.scope,
+            skip_quotes: true,
+            present: &[],
+            regions: &[],
+            memo: &memo,
+        };
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        kinds[0].check(&cx, &mut ours);
+        by_records::check(&kinds[0], &cx, &mut theirs);
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+        assert!(ours.len() > 500, "{} findings", ours.len());
     }
 }
