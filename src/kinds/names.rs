@@ -50,7 +50,6 @@
 //! pairs = [["Johnson", "Johnston"]]
 //! ```
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -69,6 +68,9 @@ pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
 /// Longer words are no names: [`Names::close`] refuses them (two 20,000-letter words took
 /// seconds to compare).
 const MAX_NAME_BYTES: usize = 64;
+
+/// Documents of this size or more are weighed without [`Names::has_close_spellings`] first.
+const QUICK_CHECK_UNDER: usize = 1 << 20;
 
 /// The keys of the kind table, for hints when one is misplaced.
 pub const KEYS: &[&str] =
@@ -195,8 +197,9 @@ impl Names {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         // Most stories have no two capitalized words close enough to be one name misspelt, one
-        // of which could be established and the other a slip: then there is nothing to weigh.
-        if self.has_close_spellings(cx) {
+        // of which could be established and the other a slip: then there is nothing to weigh. A
+        // long document nearly always has a pair: it is weighed without the quick check.
+        if cx.doc.text.len() >= QUICK_CHECK_UNDER || self.has_close_spellings(cx) {
             self.weigh(cx, hits);
         }
     }
@@ -495,7 +498,8 @@ impl Names {
             }
             let start = buffer.len();
             if written.is_ascii() {
-                buffer.extend(written.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                buffer.push_str(written);
+                buffer[start..].make_ascii_lowercase();
             } else {
                 buffer.push_str(&written.to_lowercase());
             }
@@ -613,7 +617,8 @@ impl Names {
                 let start = words.keys.len();
                 let written = key_of_written(text);
                 if written.is_ascii() {
-                    words.keys.extend(written.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                    words.keys.push_str(written);
+                    words.keys[start..].make_ascii_lowercase();
                 } else {
                     words.keys.push_str(&written.to_lowercase());
                 }
@@ -635,46 +640,80 @@ impl Names {
             }
         }
         // A word is common when it also appears in lowercase; a spelling is compared only as a name.
-        // Each key, and whether it appears in lowercase.
-        let mut keys: HashMap<&str, bool> = (0..words.list.len()).map(|i| (words.key(i), false)).collect();
+        // The distinct keys by their hash (two keys seldom share one), and whether each appears in
+        // lowercase.
+        let mut distinct: Vec<(&str, bool)> = Vec::new();
+        let mut by_hash: HashMap<u64, Vec<u32>> = HashMap::default();
+        for i in 0..words.list.len() {
+            let key = words.key(i);
+            let same = by_hash.entry(crate::hash::short_hash(key.as_bytes())).or_default();
+            if !same.iter().any(|&k| distinct[k as usize].0 == key) {
+                let Ok(k) = u32::try_from(distinct.len()) else { break };
+                same.push(k);
+                distinct.push((key, false));
+            }
+        }
         // Most lowercase words are no key: a filter of two bits per key, by its hash, passes over
         // them without a lookup (a long story has tens of thousands of keys, and millions of
-        // lowercase words).
-        const BITS: u32 = 18;
-        let mut filter = vec![0u64; 1 << (BITS - 6)];
-        let bits = |hash: u64| [(hash >> (64 - BITS)) as usize, (hash & ((1 << BITS) - 1)) as usize];
-        for key in keys.keys() {
-            for bit in bits(crate::hash::short_hash(key.as_bytes())) {
+        // lowercase words). It has 16 bits for each key, so that it stays sparse.
+        let size = (distinct.len() * 16).next_power_of_two().max(4_096).trailing_zeros();
+        let mut filter = vec![0u64; 1 << (size - 6)];
+        let bits = |hash: u64| [(hash >> (64 - size)) as usize, (hash & ((1 << size) - 1)) as usize];
+        for &hash in by_hash.keys() {
+            for bit in bits(hash) {
                 filter[bit / 64] |= 1 << (bit % 64);
             }
         }
+        // Hashes whose keys are all known to appear in lowercase: the commonest words ("the",
+        // also "The" at the start of a sentence) are not looked up again.
+        let mut done: Vec<Option<u64>> = vec![None; 1_024];
         // The lowercase words, read again rather than kept: a long story has millions.
-        let lowercase =
-            cx.blocks().filter(|b| b.scope != Scope::Heading).flat_map(|b| cx.seg.words_in(&b.range)).filter(
-                |range| {
-                    let text = &cx.doc.text[(*range).clone()];
-                    text.as_bytes()[0].is_ascii_lowercase() || text.starts_with(char::is_lowercase)
-                },
-            );
-        for range in lowercase {
+        let lowercase = cx
+            .blocks()
+            .filter(|b| b.scope != Scope::Heading)
+            .flat_map(|b| cx.seg.word_indices(&b.range))
+            .filter(|&at| {
+                let text = &cx.doc.text[cx.seg.words[at].clone()];
+                text.as_bytes()[0].is_ascii_lowercase() || text.starts_with(char::is_lowercase)
+            });
+        for at in lowercase {
+            let range = cx.seg.words[at].clone();
             let text = &cx.doc.text[range.clone()];
-            let lower = || {
-                if text.chars().any(char::is_uppercase) {
-                    Cow::Owned(text.to_lowercase())
-                } else {
-                    Cow::Borrowed(text)
+            // An ASCII word is its key's lowercase when they are alike but for case (a key is
+            // lowercase already); another is lowercased.
+            let (hash, lower) = match crate::hash::short_hash_lowercase(cx.doc.text.as_bytes(), range) {
+                Some(hash) => (hash, None),
+                None if text.is_ascii() => {
+                    (crate::hash::short_hash(text.to_ascii_lowercase().as_bytes()), None)
+                }
+                None => {
+                    let lower = if text.chars().any(char::is_uppercase) {
+                        text.to_lowercase()
+                    } else {
+                        text.to_owned()
+                    };
+                    (crate::hash::short_hash(lower.as_bytes()), Some(lower))
                 }
             };
-            let hash = crate::hash::short_hash_lowercase(cx.doc.text.as_bytes(), range.clone())
-                .unwrap_or_else(|| crate::hash::short_hash(lower().as_bytes()));
-            if bits(hash).iter().any(|&bit| filter[bit / 64] & 1 << (bit % 64) == 0) {
+            if bits(hash).iter().any(|&bit| filter[bit / 64] & 1 << (bit % 64) == 0)
+                || done[hash as usize % done.len()] == Some(hash)
+            {
                 continue;
             }
-            if let Some(common) = keys.get_mut(&*lower()) {
-                *common = true;
+            let Some(same) = by_hash.get(&hash) else { continue };
+            for &k in same {
+                let (key, common) = &mut distinct[k as usize];
+                if lower.as_deref().map_or_else(|| key.eq_ignore_ascii_case(text), |lower| lower == *key) {
+                    *common = true;
+                }
+            }
+            if same.iter().all(|&k| distinct[k as usize].1) {
+                let slot = hash as usize % done.len();
+                done[slot] = Some(hash);
             }
         }
-        let common = keys.into_iter().filter(|(_, common)| *common).map(|(key, _)| key.to_owned()).collect();
+        let common =
+            distinct.into_iter().filter(|(_, common)| *common).map(|(key, _)| key.to_owned()).collect();
         (words, common)
     }
 }
@@ -858,5 +897,85 @@ mod tests {
         }
         assert!(found > 300, "the stories have slips: {found} findings");
         assert!(passed < 7_000, "the quick check passes over some stories: {passed} of 8,000 weighed");
+    }
+
+    /// The common words (keys that also appear in lowercase) found through hashes and a filter
+    /// are those a plain lookup of every lowercase word finds.
+    #[test]
+    fn common_words_are_found_as_by_looking_up_every_word() {
+        use crate::markup::Document;
+        use crate::source::Format;
+        let (set, _) = crate::pack::load(crate::pack::builtin(true), false);
+        let rule = set.rules.iter().find(|r| r.id == "News.NameSpelling").expect("the rule");
+        let words = [
+            "The",
+            "the",
+            "Real",
+            "real",
+            "REAL",
+            "rEal",
+            "Zürich",
+            "zürich",
+            "Über",
+            "über",
+            "\u{212A}ing",
+            "king",
+            "King",
+            "\u{1C5}ungla",
+            "\u{1C6}ungla",
+            "Dž",
+            "İstanbul",
+            "i̇stanbul",
+            "Group's",
+            "group's",
+            "group",
+            "averyveryverylongword",
+            "Averyveryverylongword",
+            "AVERYVERYVERYLONGWORD",
+            "a",
+            "A",
+            "x",
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut compared = 0;
+        for _ in 0..2_000 {
+            let text: Vec<&str> = (0..next(40)).map(|_| words[next(words.len())]).collect();
+            let text = text.join(if next(2) == 0 { " " } else { ". " });
+            let doc = Document::parse(&text, Format::Text);
+            let seg = set.language.segmenter.segment(&doc);
+            let memo = crate::kinds::Memo::default();
+            let cx = Context {
+                doc: &doc,
+                seg: &seg,
+                scope: rule.scope,
+                skip_quotes: false,
+                present: &[],
+                regions: &[],
+                memo: &memo,
+            };
+            let (found, common) = Names::words(&cx);
+            let keys: HashSet<&str> = (0..found.list.len()).map(|i| found.key(i)).collect();
+            let mut expected: HashSet<String> = HashSet::default();
+            for range in cx.seg.words.iter() {
+                let text = &cx.doc.text[range.clone()];
+                if !text.starts_with(char::is_lowercase) {
+                    continue;
+                }
+                let lower =
+                    if text.chars().any(char::is_uppercase) { text.to_lowercase() } else { text.to_owned() };
+                if keys.contains(lower.as_str()) {
+                    expected.insert(lower);
+                }
+            }
+            assert_eq!(common, expected, "{text:?}");
+            compared += common.len();
+        }
+        assert!(compared > 1_000, "{compared}");
     }
 }
