@@ -168,7 +168,17 @@ fn build_prose<'a>(
     let mut blocks = blocks.iter().peekable();
     // Whether the current line has had prose yet: markers before it (`> `) become spaces.
     let mut line_started = false;
-    for (i, c) in text.char_indices() {
+    let mut i = 0;
+    while i < text.len() {
+        // A run of prose is copied whole.
+        if class[i] == Class::Prose {
+            let end = class[i..].iter().position(|&c| c != Class::Prose).map_or(text.len(), |n| i + n);
+            prose.push_str(&text[i..end]);
+            line_started = !matches!(text.as_bytes()[end - 1], b'\n' | b'\r');
+            i = end;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character at a boundary");
         while blocks.peek().is_some_and(|b| b.range.end <= i) {
             blocks.next();
         }
@@ -176,9 +186,6 @@ fn build_prose<'a>(
         if c == '\n' || c == '\r' {
             prose.push(c);
             line_started = false;
-        } else if class[i] == Class::Prose {
-            prose.push(c);
-            line_started = true;
         } else {
             let spacer = class[i] == Class::Syntax && (!in_block || !line_started);
             prose.push(match c.len_utf8() {
@@ -190,6 +197,7 @@ fn build_prose<'a>(
                 _ => '\u{10fffd}',
             });
         }
+        i += c.len_utf8();
     }
     debug_assert_eq!(prose.len(), text.len(), "fillers keep every character's length");
     Cow::Owned(prose)
@@ -231,5 +239,86 @@ fn next_url_start(text: &str) -> Option<usize> {
     match starts {
         Some(starts) => starts.find(text).map(|m| m.start()),
         None => ["https://", "http://", "www."].iter().filter_map(|p| text.find(p)).min(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `build_prose` as it was, a character at a time: the oracle for the one that copies runs.
+    fn by_characters(text: &str, prose: &[Range<usize>], atoms: &[Range<usize>], blocks: &[Block]) -> String {
+        let mut class = vec![Class::Syntax; text.len()];
+        for range in prose {
+            class[range.clone()].fill(Class::Prose);
+        }
+        for range in atoms {
+            class[range.clone()].fill(Class::Atom);
+        }
+        for block in blocks {
+            for url in urls(&text[block.range.clone()]) {
+                class[block.range.start + url.start..block.range.start + url.end].fill(Class::Atom);
+            }
+        }
+        let mut out = String::new();
+        let mut blocks = blocks.iter().peekable();
+        let mut line_started = false;
+        for (i, c) in text.char_indices() {
+            while blocks.peek().is_some_and(|b| b.range.end <= i) {
+                blocks.next();
+            }
+            let in_block = blocks.peek().is_some_and(|b| b.range.start <= i);
+            if c == '\n' || c == '\r' {
+                out.push(c);
+                line_started = false;
+            } else if class[i] == Class::Prose {
+                out.push(c);
+                line_started = true;
+            } else {
+                let spacer = class[i] == Class::Syntax && (!in_block || !line_started);
+                out.push(match c.len_utf8() {
+                    1 if spacer => ' ',
+                    1 if class[i] == Class::Syntax => char::from(MARK),
+                    1 => char::from(ATOM),
+                    2 => '\u{b7}',
+                    3 => '\u{2022}',
+                    _ => '\u{10fffd}',
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn prose_copied_in_runs_is_prose_copied_a_character_at_a_time() {
+        let pieces =
+            ["word ", "> ", "\n", "\r\n", "é", "“", "𝄞", "`code`", "www.example.com ", "# ", "  ", "x"];
+        let mut seed = 0x0bad_5eed_1234_5678u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let text: String = (0..next(30)).map(|_| pieces[next(pieces.len())]).collect();
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let ranges = |count: usize, next: &mut dyn FnMut(usize) -> usize| -> Vec<Range<usize>> {
+                let mut at: Vec<usize> = (0..2 * count).map(|_| bounds[next(bounds.len())]).collect();
+                at.sort_unstable();
+                at.chunks_exact(2).map(|pair| pair[0]..pair[1]).collect()
+            };
+            let (n, m, k) = (next(4), next(2), next(3));
+            let (prose, atoms) = (ranges(n, &mut next), ranges(m, &mut next));
+            let blocks: Vec<Block> = ranges(k, &mut next)
+                .into_iter()
+                .map(|range| Block { range, scope: Scope::Paragraph })
+                .collect();
+            assert_eq!(
+                build_prose(&text, &prose, &atoms, &blocks),
+                by_characters(&text, &prose, &atoms, &blocks),
+                "{text:?} {prose:?} {atoms:?}"
+            );
+        }
     }
 }
