@@ -418,3 +418,18 @@ fn balance_reads_nested_and_glued_straight_quotes() {
     // A quotation still open at a lost paragraph break, with no closing mark after it.
     assert_eq!(check(&set, "\"Never closed.  Then the reporter's own words.").len(), 1);
 }
+
+#[test]
+fn consistency_finds_a_form_matched_with_case_only_where_it_is_written_so() {
+    // `US` is too short for the prefilter; it is looked for as written, and a form with a space
+    // (any whitespace in the prose) is not.
+    let set = rules(&[(
+        "T.Abbr",
+        "description = \"x\"\nmessage = \"`{match}` vs `{other}`\"\n[consistency]\nignore-case = false\n\
+         [[consistency.group]]\nforms = ['U\\.S\\.', 'US']\n[[consistency.group]]\nforms = ['New York', 'NY']\n",
+    )]);
+    let found = |text: &str| check(&set, text).into_iter().map(|(m, _)| m).collect::<Vec<_>>();
+    assert_eq!(found("U.S. talks. The US envoy. Status of us."), vec!["US"]);
+    assert!(found("U.S. talks. The bus stopped. Status of us.").is_empty());
+    assert_eq!(found("NY talks.\n\nIn New\nYork, and NY."), vec!["New\nYork"]);
+}

@@ -78,6 +78,10 @@ pub struct Consistency {
     owners: Vec<(usize, usize)>,
     /// For each pattern, its own prefilter slot (`None`: it may be anywhere).
     slots: Vec<Option<usize>>,
+    /// For each pattern without a slot that is a literal matched with case (`US`), the literal:
+    /// too short for the prefilter, and common in folded prose ("us", "status"), it is looked
+    /// for in the prose as written, where it is rare.
+    exact: Vec<Option<String>>,
     skip_names: bool,
     exceptions: Exceptions,
 }
@@ -146,12 +150,24 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
     if !ok || patterns.is_none() {
         return None;
     }
-    let slots = all.iter().map(|form| Patterns::slot_of(cx, form.get_ref(), ignore_case)).collect();
+    let slots: Vec<Option<usize>> =
+        all.iter().map(|form| Patterns::slot_of(cx, form.get_ref(), ignore_case)).collect();
+    let exact = all
+        .iter()
+        .zip(&slots)
+        .map(|(form, slot)| {
+            let form = form.get_ref();
+            // A space in a pattern matches any whitespace: such a form is not looked for as written.
+            let plain = !form.is_empty() && is_literal(form) && !form.contains(char::is_whitespace);
+            (slot.is_none() && !ignore_case && plain).then(|| form.clone())
+        })
+        .collect();
     Some(Consistency {
         patterns: patterns?,
         groups,
         owners,
         slots,
+        exact,
         skip_names: spec.skip_names,
         exceptions: exceptions?,
     })
@@ -171,6 +187,17 @@ impl Consistency {
         for (&(group, _), slot) in self.owners.iter().zip(&self.slots) {
             if slot.is_none_or(|s| cx.present.get(s).copied().unwrap_or(true)) {
                 possible[group] += 1;
+            }
+        }
+        // A literal matched with case is looked for as written only in a group that may be
+        // inconsistent otherwise.
+        for ((&(group, _), exact), slot) in self.owners.iter().zip(&self.exact).zip(&self.slots) {
+            if let (Some(exact), None) = (exact, slot) {
+                if possible[group] >= 2
+                    && memchr::memmem::find(cx.doc.prose.as_bytes(), exact.as_bytes()).is_none()
+                {
+                    possible[group] -= 1;
+                }
             }
         }
         if possible.iter().all(|&forms| forms < 2) {
