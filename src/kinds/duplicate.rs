@@ -140,12 +140,12 @@ impl Duplicate {
                 // Most stories repeat no sentence: then there is no need to find the repeated
                 // paragraphs, whose sentences are left to the paragraph rule.
                 let counted: Vec<Range<usize>> = sentences.iter().filter(|u| cx.counts(u)).cloned().collect();
-                if Self::repeats(cx, counted, self.strip.as_ref()).is_empty() {
+                if Self::repeats(cx, counted, self.strip.as_ref(), true).is_empty() {
                     return Vec::new();
                 }
                 // Repeated paragraphs, in order, by their repeat.
                 let mut repeated: Vec<Range<usize>> =
-                    Self::repeats(cx, self.paragraphs(cx), self.strip.as_ref())
+                    Self::repeats(cx, self.paragraphs(cx), self.strip.as_ref(), false)
                         .into_iter()
                         .map(|(r, _)| r)
                         .collect();
@@ -166,12 +166,14 @@ impl Duplicate {
         cx.blocks().map(|b| b.range.clone()).filter(|r| cx.seg.words_in(r).len() >= self.min_words).collect()
     }
 
-    /// The units that repeat an earlier one, each with the earlier one. Units are compared by
-    /// the hash of their normalised text, and by the text only when the hashes agree.
+    /// The units that repeat an earlier one, each with the earlier one (with `first_only`, only
+    /// the first: whether there is one). Units are compared by the hash of their normalised
+    /// text, and by the text only when the hashes agree.
     fn repeats(
         cx: &Context,
         units: Vec<Range<usize>>,
         strip: Option<&Patterns>,
+        first_only: bool,
     ) -> Vec<(Range<usize>, Range<usize>)> {
         // Units whose letters and digits no other unit shares cannot repeat or be repeated:
         // most stories are done after this one quick pass, without normalising anything.
@@ -201,6 +203,7 @@ impl Duplicate {
                 other == key
             };
             match earlier.iter().find(same) {
+                Some(e) if first_only => return vec![(unit, e.clone())],
                 Some(e) => repeats.push((unit, e.clone())),
                 None => earlier.push(unit),
             }
@@ -211,7 +214,7 @@ impl Duplicate {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         let units: Vec<Range<usize>> = self.units(cx).into_iter().filter(|u| cx.counts(u)).collect();
-        let repeats = Self::repeats(cx, units, self.strip.as_ref());
+        let repeats = Self::repeats(cx, units, self.strip.as_ref(), false);
         // Line numbers by the offsets of line breaks, found once.
         let breaks: Vec<usize> = if repeats.is_empty() {
             Vec::new()
