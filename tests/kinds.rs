@@ -433,3 +433,58 @@ fn consistency_finds_a_form_matched_with_case_only_where_it_is_written_so() {
     assert!(found("U.S. talks. The bus stopped. Status of us.").is_empty());
     assert_eq!(found("N.Y. talks.\n\nIn N\nY, and N.Y."), vec!["N\nY"]);
 }
+
+#[test]
+fn consistency_with_ignore_case_finds_a_short_form_in_any_case() {
+    // With `ignore-case`, `US` is never looked for as written: "us" is a use of it.
+    let set = rules(&[(
+        "T.Abbr",
+        "description = \"x\"\nmessage = \"`{match}` vs `{other}`\"\n[consistency]\n\
+         [[consistency.group]]\nforms = ['U\\.S\\.', 'US']\n",
+    )]);
+    let found: Vec<String> = check(&set, "U.S. talks. Tell us more.").into_iter().map(|(m, _)| m).collect();
+    assert_eq!(found, vec!["us"]);
+}
+
+#[test]
+fn capitalization_connectors_with_a_capital_connect_nothing() {
+    // A word's key is lowercase: a connector written `vAn` never matched one. With `van` a
+    // connector, "Ludwig van Beethoven" and "Ludwig Van Beethoven" differ only in a connector;
+    // without, the first is the name capitalized another way.
+    let rule = |connectors: &str| {
+        rules(&[(
+            "T.Case",
+            &format!(
+                "description = \"x\"\nmessage = \"`{{match}}` vs `{{first}}`\"\n[capitalization]\nconnectors = [{connectors}]\n"
+            ),
+        )])
+    };
+    let text =
+        "Ludwig van Beethoven wrote it. Then Ludwig Van Beethoven played it. Then Ludwig Van Beethoven left.";
+    assert!(check(&rule("'van'"), text).is_empty());
+    let expected = vec![(
+        "Ludwig van Beethoven".to_owned(),
+        "`Ludwig van Beethoven` vs `Ludwig Van Beethoven`".to_owned(),
+    )];
+    assert_eq!(check(&rule("'of'"), text), expected);
+    assert_eq!(check(&rule("'vAn'"), text), expected);
+}
+
+#[test]
+fn names_that_share_a_hash_are_told_apart_by_their_letters() {
+    // Words of 17 letters or more of one length whose first and last eight letters agree share
+    // the quick hash of a word: the kind compares the words themselves, so "abcdefghyyyyijklmnop"
+    // is no occurrence of a name with "Abcdefghxxxxijklmnop".
+    let set =
+        rules(&[("T.Case", "description = \"x\"\nmessage = \"`{match}` vs `{first}`\"\n[capitalization]\n")]);
+    let text =
+        |other: &str| format!("Then Zed Abcdefghxxxxijklmnop Group met. Later the Zed {other} group met.");
+    assert_eq!(
+        check(&set, &text("abcdefghxxxxijklmnop")),
+        vec![(
+            "Zed abcdefghxxxxijklmnop group".to_owned(),
+            "`Zed abcdefghxxxxijklmnop group` vs `Zed Abcdefghxxxxijklmnop Group`".to_owned()
+        )]
+    );
+    assert!(check(&set, &text("abcdefghyyyyijklmnop")).is_empty());
+}

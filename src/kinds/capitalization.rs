@@ -417,9 +417,11 @@ impl Capitalization {
     }
 
     /// The names of the document. Names are made of capitalized words and connectors, so the
-    /// words are read in stretches of those; any other word ends a stretch, and is read only as
-    /// far as its first byte, or its first byte and length. A stretch too short to hold a name
-    /// (most are one capitalized word) is not read in full either.
+    /// words are read in stretches of those; any other word ends a stretch. A word that begins
+    /// with an ASCII letter or digit is placed by its first byte (and a lowercase one, which may
+    /// be a connector after a capitalized word, by its length); one that begins otherwise
+    /// ("Émile", "$5") is read in full. A stretch too short to hold a name (most are one
+    /// capitalized word) is not read in full.
     fn names<'t>(&self, cx: &Context<'t>, stream: Stream<'_, 't>) -> Names<'t> {
         let mut names = Names::default();
         let mut stretch: Vec<At> = Vec::new();
@@ -1080,6 +1082,8 @@ mod tests {
             "Group of the OSCE",
             "But Minsk",
             "O'Neil's Group",
+            "Minsk’s Group",
+            "Zürich’s Über",
             "The Group",
             "20 Group",
         ];

@@ -932,6 +932,10 @@ mod tests {
             "averyveryverylongword",
             "Averyveryverylongword",
             "AVERYVERYVERYLONGWORD",
+            // Two keys with one quick hash (one length, the same first and last eight letters).
+            "Abcdefghxxxxijklmnop",
+            "Abcdefghyyyyijklmnop",
+            "abcdefghyyyyijklmnop",
             "a",
             "A",
             "x",
