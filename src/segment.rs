@@ -618,13 +618,8 @@ mod tests {
             let last = seg.words.partition_point(|w| w.end <= range.end);
             first..last.max(first)
         };
-        let mut seed = 0x853c_49e6_748f_ea9bu64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::hash::Random::new(0x853c_49e6_748f_ea9b);
+        let mut next = |n: usize| random.below(n);
         let mut ranges: Vec<Range<usize>> = (0..3_000)
             .map(|_| {
                 let start = next(text.len() + 1);

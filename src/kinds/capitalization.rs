@@ -1039,7 +1039,6 @@ mod tests {
 
     #[test]
     fn two_passes_find_what_a_record_per_word_finds() {
-        use crate::markup::Document;
         use crate::source::Format;
         let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
         assert!(problems.is_empty());
@@ -1092,13 +1091,8 @@ mod tests {
             " ", " ", " ", " ", " ", " ", ", ", ". ", " - ", ": ", "\n\n", " \"", "\" ", " “", "” ", "  ",
             "\n", " (", ") ",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::hash::Random::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| random.below(n);
         let write = |text: &mut String, word: &str, next: &mut dyn FnMut(usize) -> usize| match next(6) {
             0 => text.push_str(&word.to_lowercase()),
             1 => text.push_str(&word.to_uppercase()),
@@ -1127,19 +1121,9 @@ mod tests {
                 text.push_str(gaps[next(gaps.len())]);
             }
             let format = if round % 2 == 0 { Format::Markdown } else { Format::Text };
-            let doc = Document::parse(&text, format);
-            let seg = set.language.segmenter.segment(&doc);
-            let memo = crate::kinds::Memo::default();
+            let parsed = crate::kinds::Parsed::new(&set, &text, format);
             for (k, kind) in kinds.iter().enumerate() {
-                let cx = Context {
-                    doc: &doc,
-                    seg: &seg,
-                    scope: rule.scope,
-                    skip_quotes: (round + k) % 3 != 0,
-                    present: &[],
-                    regions: &[],
-                    memo: &memo,
-                };
+                let cx = parsed.context(rule.scope, (round + k) % 3 != 0);
                 let (mut ours, mut theirs) = (Vec::new(), Vec::new());
                 kind.check(&cx, &mut ours);
                 by_records::check(kind, &cx, &mut theirs);
@@ -1176,18 +1160,8 @@ mod tests {
             }
             text.push_str(gaps[next(gaps.len())]);
         }
-        let doc = Document::parse(&text, Format::Text);
-        let seg = set.language.segmenter.segment(&doc);
-        let memo = crate::kinds::Memo::default();
-        let cx = Context {
-            doc: &doc,
-            seg: &seg,
-            scope: rule.scope,
-            skip_quotes: true,
-            present: &[],
-            regions: &[],
-            memo: &memo,
-        };
+        let parsed = crate::kinds::Parsed::new(&set, &text, Format::Text);
+        let cx = parsed.context(rule.scope, true);
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         kinds[0].check(&cx, &mut ours);
         by_records::check(&kinds[0], &cx, &mut theirs);

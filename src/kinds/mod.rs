@@ -205,6 +205,36 @@ impl Context<'_> {
     }
 }
 
+/// A document parsed and segmented as the engine does it, for tests that call a kind directly.
+#[cfg(test)]
+pub(crate) struct Parsed<'a> {
+    pub doc: Document<'a>,
+    pub seg: Segments,
+    memo: Memo,
+}
+
+#[cfg(test)]
+impl<'a> Parsed<'a> {
+    pub(crate) fn new(set: &crate::engine::RuleSet, text: &'a str, format: crate::source::Format) -> Self {
+        let doc = Document::parse(text, format);
+        let seg = set.language.segmenter.segment(&doc);
+        Parsed { doc, seg, memo: Memo::default() }
+    }
+
+    /// What a rule of this scope sees of the document, with no prefilter.
+    pub(crate) fn context(&self, scope: ScopeSet, skip_quotes: bool) -> Context<'_> {
+        Context {
+            doc: &self.doc,
+            seg: &self.seg,
+            scope,
+            skip_quotes,
+            present: &[],
+            regions: &[],
+            memo: &self.memo,
+        }
+    }
+}
+
 /// One finding of a kind, before the engine gives it a rule id, severity and message.
 #[derive(Clone, Debug, Default)]
 pub struct Hit {

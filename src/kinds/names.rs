@@ -812,7 +812,6 @@ mod tests {
     /// does.
     #[test]
     fn the_quick_check_hides_no_finding() {
-        use crate::markup::Document;
         use crate::source::Format;
         let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
         assert!(problems.is_empty());
@@ -856,13 +855,8 @@ mod tests {
         let others =
             ["said", "the", "and", "chrysler", "met", "in", "lesar", "Mr", "Later", "Jon", "Austria"];
         let gaps = [" ", " ", " ", " ", ", ", ". ", "\n\n", " \"", "\" ", "'s "];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::hash::Random::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| random.below(n);
         let (mut found, mut passed) = (0, 0);
         for round in 0..4_000 {
             let mut text = String::new();
@@ -874,19 +868,13 @@ mod tests {
                 });
                 text.push_str(gaps[next(gaps.len())]);
             }
-            let doc = Document::parse(&text, if round % 2 == 0 { Format::Markdown } else { Format::Text });
-            let seg = set.language.segmenter.segment(&doc);
-            let memo = crate::kinds::Memo::default();
+            let parsed = crate::kinds::Parsed::new(
+                &set,
+                &text,
+                if round % 2 == 0 { Format::Markdown } else { Format::Text },
+            );
             for (k, names) in [builtin, &loose].into_iter().enumerate() {
-                let cx = Context {
-                    doc: &doc,
-                    seg: &seg,
-                    scope: rule.scope,
-                    skip_quotes: round % 3 == 0,
-                    present: &[],
-                    regions: &[],
-                    memo: &memo,
-                };
+                let cx = parsed.context(rule.scope, round % 3 == 0);
                 let (mut checked, mut weighed) = (Vec::new(), Vec::new());
                 names.check(&cx, &mut checked);
                 names.weigh(&cx, &mut weighed);
@@ -903,7 +891,6 @@ mod tests {
     /// are those a plain lookup of every lowercase word finds.
     #[test]
     fn common_words_are_found_as_by_looking_up_every_word() {
-        use crate::markup::Document;
         use crate::source::Format;
         let (set, _) = crate::pack::load(crate::pack::builtin(true), false);
         let rule = set.rules.iter().find(|r| r.id == "News.NameSpelling").expect("the rule");
@@ -940,29 +927,14 @@ mod tests {
             "A",
             "x",
         ];
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::hash::Random::new(0x1234_5678_9abc_def1);
+        let mut next = |n: usize| random.below(n);
         let mut compared = 0;
         for _ in 0..2_000 {
             let text: Vec<&str> = (0..next(40)).map(|_| words[next(words.len())]).collect();
             let text = text.join(if next(2) == 0 { " " } else { ". " });
-            let doc = Document::parse(&text, Format::Text);
-            let seg = set.language.segmenter.segment(&doc);
-            let memo = crate::kinds::Memo::default();
-            let cx = Context {
-                doc: &doc,
-                seg: &seg,
-                scope: rule.scope,
-                skip_quotes: false,
-                present: &[],
-                regions: &[],
-                memo: &memo,
-            };
+            let parsed = crate::kinds::Parsed::new(&set, &text, Format::Text);
+            let cx = parsed.context(rule.scope, false);
             let (found, common) = Names::words(&cx);
             let keys: HashSet<&str> = (0..found.list.len()).map(|i| found.key(i)).collect();
             let mut expected: HashSet<String> = HashSet::default();

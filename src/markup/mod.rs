@@ -293,13 +293,8 @@ mod tests {
     fn prose_copied_in_runs_is_prose_copied_a_character_at_a_time() {
         let pieces =
             ["word ", "> ", "\n", "\r\n", "é", "“", "𝄞", "`code`", "www.example.com ", "# ", "  ", "x"];
-        let mut seed = 0x0bad_5eed_1234_5678u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::hash::Random::new(0x0bad_5eed_1234_5678);
+        let mut next = |n: usize| random.below(n);
         for _ in 0..3_000 {
             let text: String = (0..next(30)).map(|_| pieces[next(pieces.len())]).collect();
             let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
