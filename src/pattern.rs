@@ -507,7 +507,7 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
                 }
                 *runs = vec![Vec::new()];
             };
-            for item in items {
+            for item in flattened(items) {
                 if let Some(bytes) = literal_bytes(item) {
                     runs.iter_mut().for_each(|run| run.extend_from_slice(bytes));
                 } else if matches!(item.kind(), HirKind::Look(_)) {
@@ -525,6 +525,18 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
                                     c if c.is_whitespace() => run.push(0),
                                     c => run.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
                                 }
+                                run
+                            })
+                        })
+                        .collect();
+                } else if let Some(strings) = few_strings(item).filter(|s| s.len() * runs.len() <= MAX_RUNS) {
+                    // A small group of literals (` ?(?:am|a\.m\.)`) multiplies out like a class.
+                    runs = runs
+                        .iter()
+                        .flat_map(|run| {
+                            strings.iter().map(move |string| {
+                                let mut run = run.clone();
+                                run.extend_from_slice(string);
                                 run
                             })
                         })
@@ -547,8 +559,54 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
     }
 }
 
-/// The most runs of literal text a concatenation's small classes multiply out to.
-const MAX_RUNS: usize = 16;
+/// The most runs of literal text a concatenation's small classes and groups multiply out to.
+const MAX_RUNS: usize = 128;
+
+/// The items of a concatenation, with those of groups that are concatenations themselves in
+/// their place: `\b(\d?[0-9])am` is `\b`, `\d?`, `[0-9]`, `am`, so that the digit joins the
+/// literal after the group.
+fn flattened(items: &[regex_syntax::hir::Hir]) -> Vec<&regex_syntax::hir::Hir> {
+    let mut out = Vec::new();
+    for item in items {
+        match item.kind() {
+            HirKind::Capture(capture) if matches!(capture.sub.kind(), HirKind::Concat(_)) => {
+                let HirKind::Concat(inner) = capture.sub.kind() else { unreachable!("matched above") };
+                out.extend(flattened(inner));
+            }
+            _ => out.push(item),
+        }
+    }
+    out
+}
+
+/// Every text a group matches, when it matches one of a few (`(?: ?AM|a\.m\.)`): ASCII
+/// lowercased, whitespace as NUL (a pattern space, as a class's is), distinct; `None` for a
+/// single literal or class (read elsewhere), or when there are more than [`MAX_STRINGS`].
+/// Assertions inside the group match no text and are left out, which only adds texts.
+fn few_strings(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    if !matches!(hir.kind(), HirKind::Alternation(_) | HirKind::Repetition(_) | HirKind::Capture(_)) {
+        return None;
+    }
+    let mut extractor = Extractor::new();
+    extractor.kind(ExtractKind::Prefix).limit_class(MAX_STRINGS).limit_total(4 * MAX_STRINGS);
+    let seq = extractor.extract(hir);
+    if !seq.is_exact() {
+        return None;
+    }
+    let mut strings = Vec::new();
+    for literal in seq.literals()? {
+        let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+        let string: String =
+            text.chars().map(|c| if c.is_whitespace() { '\0' } else { c.to_ascii_lowercase() }).collect();
+        strings.push(string.into_bytes());
+    }
+    strings.sort();
+    strings.dedup();
+    (strings.len() <= MAX_STRINGS).then_some(strings)
+}
+
+/// The most texts a group multiplies out to (see [`few_strings`]).
+const MAX_STRINGS: usize = 16;
 
 /// Whether `hir` matches one whitespace character or more, and nothing else (`[ \t]+`, `\s`).
 fn is_gap(hir: &regex_syntax::hir::Hir) -> bool {
@@ -573,14 +631,14 @@ fn small_class(hir: &regex_syntax::hir::Hir) -> Option<Vec<char>> {
         HirKind::Capture(capture) => small_class(&capture.sub)?,
         HirKind::Class(Class::Unicode(class)) => {
             let count: usize = class.ranges().iter().map(|r| r.len()).sum();
-            if count > 8 {
+            if count > 10 {
                 return None;
             }
             class.iter().flat_map(|r| r.start()..=r.end()).collect()
         }
         HirKind::Class(Class::Bytes(class)) => {
             let count: usize = class.ranges().iter().map(|r| r.len()).sum();
-            if count > 8 || !class.ranges().iter().all(|r| r.end().is_ascii()) {
+            if count > 10 || !class.ranges().iter().all(|r| r.end().is_ascii()) {
                 return None;
             }
             class.iter().flat_map(|r| r.start()..=r.end()).map(char::from).collect()
@@ -674,34 +732,100 @@ fn best_piece(run: &[u8], ignore_case: bool) -> Option<Vec<u8>> {
 
 /// Whole-word patterns that excuse a match they overlap ("Chicken Kiev" excuses "Kiev").
 #[derive(Debug, Default)]
-pub struct Exceptions(Option<Patterns>);
+pub struct Exceptions {
+    patterns: Option<Patterns>,
+    /// The most bytes an exception can match, when that is at most [`NEAR`]: then only the
+    /// text near a match is searched for them (worked out when first needed).
+    longest: std::sync::OnceLock<Option<usize>>,
+}
+
+/// Exceptions that match at most this many bytes are searched for only near what they may
+/// excuse (`a)` in a list, `:-(`); longer ones, in the whole text once.
+const NEAR: usize = 256;
 
 impl Exceptions {
     /// Compiles exceptions (whole-word patterns); `None` when one has a mistake.
     pub fn compile(cx: &mut Compiler, list: &[Spanned<String>], ignore_case: bool) -> Option<Exceptions> {
-        Patterns::compile_unfiltered(cx, list, Mode::Words, ignore_case).map(Exceptions)
+        let patterns = Patterns::compile_unfiltered(cx, list, Mode::Words, ignore_case)?;
+        Some(Exceptions { patterns, longest: std::sync::OnceLock::new() })
     }
 
-    /// The places in `text` an exception matches, in order.
-    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
-        self.0.as_ref().map(|p| p.find_iter(text).collect()).unwrap_or_default()
+    /// The exceptions in one text, searched for as they are asked about.
+    pub fn within<'a>(&'a self, text: &'a str) -> Excused<'a> {
+        let longest = self.patterns.as_ref().and_then(|patterns| {
+            *self.longest.get_or_init(|| {
+                let regex = &patterns.regex;
+                let parsed = regex_syntax::ParserBuilder::new()
+                    .case_insensitive(regex.ignore_case)
+                    .build()
+                    .parse(&regex.source);
+                parsed.ok()?.properties().maximum_len().filter(|&len| len <= NEAR)
+            })
+        });
+        Excused { exceptions: self, text, longest, all: std::cell::OnceCell::new() }
     }
 
-    /// Drops the ranges of `found` (sorted matches in `text`) that an exception overlaps. The
+    /// Drops the ranges of `found` (matches in `text`) that an exception overlaps. The
     /// exceptions are only searched for when something was found.
     pub fn retain_unexcused<T>(&self, text: &str, found: &mut Vec<T>, range: impl Fn(&T) -> Range<usize>) {
-        let Some(patterns) = &self.0 else { return };
-        if found.is_empty() {
+        if self.patterns.is_none() || found.is_empty() {
             return;
         }
-        let mut excused = patterns.find_iter(text).peekable();
-        found.retain(|item| {
-            let r = range(item);
-            while excused.peek().is_some_and(|e| e.end <= r.start) {
-                excused.next();
+        let excused = self.within(text);
+        found.retain(|item| !excused.overlaps(range(item)));
+    }
+}
+
+/// A text's exceptions, for [`Exceptions::within`].
+pub struct Excused<'a> {
+    exceptions: &'a Exceptions,
+    text: &'a str,
+    longest: Option<usize>,
+    /// Every exception's place in the text, in order, when they are not searched for near.
+    all: std::cell::OnceCell<Vec<Range<usize>>>,
+}
+
+impl Excused<'_> {
+    /// Whether an exception matches over part of `range`. Exceptions of a few bytes are looked
+    /// for at each place they could start to reach it (so two that overlap each other both
+    /// count); longer ones are found left to right over the whole text, as a search finds them.
+    pub fn overlaps(&self, range: Range<usize>) -> bool {
+        let Some(patterns) = &self.exceptions.patterns else { return false };
+        let text = self.text;
+        let Some(longest) = self.longest else {
+            let all = self.all.get_or_init(|| patterns.find_iter(text).collect());
+            let i = all.partition_point(|e| e.end <= range.start);
+            return all.get(i).is_some_and(|e| e.start < range.end);
+        };
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
             }
-            excused.peek().is_none_or(|e| e.start >= r.end)
-        });
+            i
+        };
+        let ceil = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
+        // A match over the range starts before its end and is at most `longest` bytes; the
+        // text searched runs a character past the last such match could end, for the
+        // assertions after it (`\b`, `$`).
+        let mut from = floor(range.start.saturating_sub(longest));
+        let searched = &text[..ceil((range.end + longest + 4).min(text.len()))];
+        let regex = patterns.regex.get();
+        while from < range.end {
+            let Some(found) = regex.find_at(searched, from) else { return false };
+            if found.start() >= range.end {
+                return false;
+            }
+            if found.end() > range.start && patterns.keeps(text, &found.range()) {
+                return true;
+            }
+            from = found.start() + text[found.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+        false
     }
 }
 
@@ -983,13 +1107,52 @@ mod tests {
         assert_eq!(literals(r"\w+[\x00_]abcdefgh", false).unwrap(), vec!["abcdefgh"]);
     }
 
+    #[test]
+    fn groups_of_a_few_texts_join_literals() {
+        // A group's last digit joins the literals after it, which a small group multiplies out.
+        let times = literals(r"(\d?[0-9])(?: ?(?:AM|am)\b\.?| ?A\.M\.?|a\.m\.)", false).unwrap();
+        assert_eq!(times.len(), 40, "{times:?}");
+        for expected in ["0am", "7 am", "7a.m", "9 a.m"] {
+            assert!(times.iter().any(|l| l == expected), "{expected} in {times:?}");
+        }
+        assert_eq!(
+            literals(r"(?:big|large) ?deal", true).unwrap(),
+            vec!["big deal", "bigdeal", "large deal", "largedeal"]
+        );
+        // A group of many texts, or of endless ones, ends a literal.
+        assert_eq!(literals(r"\d+(?:a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q)xyz", true).unwrap(), vec!["xyz"]);
+        assert_eq!(literals(r"(?:ab|cd)*efghij", true).unwrap(), vec!["efghij"]);
+    }
+
     /// Every match of a pattern has one of the prefilter's literals in the folded text: checked
     /// on random patterns built from literals, classes, whitespace and groups, and random text.
     #[test]
     fn prefilter_literals_are_in_every_match() {
         let parts = [
-            "ab", "b c", "c", "[ \t]+", r"\s", r"\s*", "[,;]", "[ab]", "[a ]", r"\d", "a?", "(?:ab|c)",
-            "(?:b|, )", "[ \n]", "x", "(b)", r"\w", "[ac]b", ", ",
+            "ab",
+            "b c",
+            "c",
+            "[ \t]+",
+            r"\s",
+            r"\s*",
+            "[,;]",
+            "[ab]",
+            "[a ]",
+            r"\d",
+            "a?",
+            "(?:ab|c)",
+            "(?:b|, )",
+            "[ \n]",
+            "x",
+            "(b)",
+            r"\w",
+            "[ac]b",
+            ", ",
+            "[0-9]",
+            "(?: ?ab|c\\b)",
+            "(a(b)?c)",
+            "(?:a|b c)?",
+            r"(\d?[0-9])",
         ];
         let alphabet =
             ["a", "b", "c", " ", "\t", "\n", ",", ";", "A", "B", "x", "1", "\u{1f}", "  ", "ab", "b c"];
@@ -1124,6 +1287,59 @@ mod tests {
         let mut found = vec![0..4, 14..18, 23..27];
         exceptions.retain_unexcused(text, &mut found, Range::clone);
         assert_eq!(found, vec![0..4, 23..27]);
+    }
+
+    /// Short exceptions, looked for only near a range, excuse it exactly when one of their
+    /// matches (the one a search from some place finds starting there) overlaps it, as a
+    /// search of the whole text from each place shows; and long ones as a search left to right.
+    #[test]
+    fn exceptions_near_a_range_are_those_of_the_whole_text() {
+        let lists: [&[&str]; 5] = [
+            &[r"(?:^|\s)(?:[A-Za-z]|[0-9]{1,3})\)", r"[:;]-?[()]"],
+            &["ab|abc", r"é\)"],
+            &[r"b\)$", "a b"],
+            &[r"\w+\)"],
+            &["(?i)k\\)"],
+        ];
+        let alphabet = ["a", "b", "c", " ", "\n", ")", "(", ":", "-", "é", "1", "K", "\u{212A}", "ab"];
+        let mut random = crate::hash::Random::new(0x5eed_cafe_f00d_0001);
+        let language = crate::pack::Language::default();
+        let mut near = 0;
+        for list in lists {
+            let file = list.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", ");
+            let mut cx = Compiler::new(&file, &language);
+            let spanned: Vec<Spanned<String>> =
+                list.iter().map(|p| Spanned::new(0..1, p.to_string())).collect();
+            let exceptions = Exceptions::compile(&mut cx, &spanned, false).unwrap();
+            let patterns = exceptions.patterns.as_ref().unwrap();
+            for _ in 0..400 {
+                let text: String =
+                    (0..random.below(30)).map(|_| alphabet[random.below(alphabet.len())]).collect();
+                let excused = exceptions.within(&text);
+                let regex = patterns.regex.get();
+                let matches: Vec<Range<usize>> = if excused.longest.is_some() {
+                    (0..=text.len())
+                        .filter(|&s| text.is_char_boundary(s))
+                        .filter_map(|s| regex.find_at(&text, s).filter(|m| m.start() == s).map(|m| m.range()))
+                        .filter(|m| patterns.keeps(&text, m))
+                        .collect()
+                } else {
+                    patterns.find_iter(&text).collect()
+                };
+                for start in (0..text.len()).filter(|&s| text.is_char_boundary(s)) {
+                    let end = start + text[start..].chars().next().unwrap().len_utf8();
+                    let expected = matches.iter().any(|m| m.start < end && start < m.end);
+                    assert_eq!(
+                        excused.overlaps(start..end),
+                        expected,
+                        "{list:?} over {start}..{end} of {text:?}"
+                    );
+                }
+            }
+            near += usize::from(exceptions.within("").longest.is_some());
+        }
+        // A space in a pattern matches any run of whitespace, so `a b` has no longest match.
+        assert_eq!(near, 3, "`\\w+` and `a b` are searched for in the whole text");
     }
 
     #[test]

@@ -162,12 +162,8 @@ impl Balance {
             let mut unpaired = Vec::new();
             // A mark inside an exception (`a)` in a list, `:)`) may be no mark at all.
             // Searched for only when a mark is found.
-            let excused = std::cell::OnceCell::new();
-            let counts = |at: usize| {
-                let excused = excused.get_or_init(|| self.exceptions.ranges(text));
-                let i = excused.partition_point(|r| r.end <= at);
-                excused.get(i).is_none_or(|r| r.start > at)
-            };
+            let excused = self.exceptions.within(text);
+            let counts = |at: usize| !excused.overlaps(at..at + 1);
             for &(open, close) in &self.pairs {
                 brackets(text, open, close, &counts, &mut unpaired);
             }
