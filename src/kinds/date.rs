@@ -114,6 +114,125 @@ pub struct Date {
     style: Style,
     max_distance: usize,
     exceptions: Exceptions,
+    /// Where the dates regex is searched: near month names.
+    months: Months,
+}
+
+/// The places of a text where a date may be: every date has a month name, so the dates regex
+/// (which has no literal a search could look for first, and read the whole of every story) is
+/// searched only in a window around each month name: the most a date can run before and after
+/// one, with the runs of whitespace in it however long.
+#[derive(Debug)]
+struct Months {
+    /// Every form of a month the dates regex matches (names, abbreviations without their full
+    /// stop); `None` when a weekday form holds one (then a month in
+    /// a weekday may not be where a date's month is), and the whole text is searched.
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// The most bytes of a word before a month in a date (a weekday with its stop, a day with its
+    /// suffix, `of`).
+    word: usize,
+    /// The most bytes of a month form with its stop.
+    month: usize,
+}
+
+impl Months {
+    fn new(calendar: &Calendar) -> Months {
+        let bare = |form: &String| form.trim_end_matches('.').to_owned();
+        let mut forms: Vec<String> = calendar.months.clone();
+        forms.extend(calendar.month_abbreviations.iter().flatten().map(bare));
+        let weekdays: Vec<&String> =
+            calendar.weekdays.iter().chain(calendar.weekday_abbreviations.iter().flatten()).collect();
+        let clash = forms.iter().any(|m| m.is_empty() || weekdays.iter().any(|w| w.contains(m.as_str())));
+        let finder = (!clash)
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(&forms)
+                    .ok()
+            })
+            .flatten();
+        let word = weekdays.iter().map(|w| w.len() + 1).chain([4, 2]).max().unwrap_or(4);
+        let month = forms.iter().map(|m| m.len() + 1).max().unwrap_or(0);
+        Months { finder, word, month }
+    }
+
+    /// The matches of the dates regex in `text`, as a search from its start finds them.
+    fn captures<'t>(&self, regex: &Regex, text: &'t str) -> Vec<Captures<'t>> {
+        let Some(finder) = &self.finder else { return regex.captures_iter(text).collect() };
+        // Every place a month form starts, one search after the start of the last.
+        let starts = std::iter::successors(finder.find(text), |last| {
+            finder.find(aho_corasick::Input::new(text).range(last.start() + 1..))
+        })
+        .map(|m| m.start());
+        let mut out = Vec::new();
+        // Where the last match ended: the search goes on from there.
+        let mut from = 0;
+        for at in starts {
+            if at < from {
+                continue;
+            }
+            let start = self.back(text, at, from);
+            let end = self.forward(text, at);
+            let Some(found) = regex.captures_at(&text[..end], start) else { continue };
+            let whole = found.get(0).expect("group 0 is the match");
+            // A match before this month with a later one in it: the whole text decides.
+            let found =
+                if whole.range().contains(&at) { Some(found) } else { regex.captures_at(text, start) };
+            if let Some(found) = found {
+                from = found.get(0).expect("group 0 is the match").end();
+                out.push(found);
+            }
+        }
+        out
+    }
+
+    /// Where a date with its month at `at` may start at the earliest (not before `floor`): up to
+    /// three words back (a weekday, a day, `of`), each after a run of whitespace, markers and
+    /// commas.
+    fn back(&self, text: &str, at: usize, floor: usize) -> usize {
+        let gap = |c: char| c.is_whitespace() || c == '\x1F' || c == ',';
+        let mut i = at;
+        for _ in 0..3 {
+            while let Some(c) = text[floor..i].chars().next_back().filter(|&c| gap(c)) {
+                i -= c.len_utf8();
+            }
+            let mut taken = 0;
+            while let Some(c) = text[floor..i].chars().next_back().filter(|&c| !gap(c)) {
+                if taken + c.len_utf8() > self.word {
+                    break;
+                }
+                taken += c.len_utf8();
+                i -= c.len_utf8();
+            }
+        }
+        i
+    }
+
+    /// Where a date with its month at `at` ends at the latest, and a character more for the
+    /// word boundary after it: the month with its stop, then a day with its suffix and a year,
+    /// each after a run of whitespace, markers and commas.
+    fn forward(&self, text: &str, at: usize) -> usize {
+        let gap = |c: char| c.is_whitespace() || c == '\x1F' || c == ',';
+        let mut i = at;
+        let word = |i: &mut usize, most: usize| {
+            let mut taken = 0;
+            while let Some(c) = text[*i..].chars().next().filter(|&c| !gap(c)) {
+                if taken + c.len_utf8() > most {
+                    break;
+                }
+                taken += c.len_utf8();
+                *i += c.len_utf8();
+            }
+        };
+        word(&mut i, self.month);
+        for _ in 0..2 {
+            while let Some(c) = text[i..].chars().next().filter(|&c| gap(c)) {
+                i += c.len_utf8();
+            }
+            word(&mut i, 4);
+        }
+        i + text[i..].chars().next().map_or(0, char::len_utf8)
+    }
 }
 
 /// Validates the kind table, reporting every mistake with its span; `None` when there was one.
@@ -202,6 +321,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
     let not_before = Patterns::compile_unfiltered(cx, &spec.not_before, Mode::Words, false);
     let dateline = Patterns::compile_optional(cx, &spec.dateline, Mode::Raw, false);
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
+    let months = Months::new(&calendar);
     Some(Date {
         check,
         dates: shared(&dates_pattern(&calendar)),
@@ -216,6 +336,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         style,
         max_distance: spec.max_distance.as_ref().map_or(2, |d| *d.get_ref()),
         exceptions: exceptions?,
+        months,
     })
 }
 
@@ -338,7 +459,7 @@ impl Date {
             let mut found = Vec::new();
             for block in blocks {
                 let text = cx.doc.prose(block.range.clone());
-                for caps in compiled(&self.dates).captures_iter(text) {
+                for caps in self.months.captures(compiled(&self.dates), text) {
                     found.extend(self.read(text, block.range.start, &caps));
                 }
             }
@@ -860,6 +981,61 @@ mod tests {
         let found: Vec<usize> =
             std::iter::successors(next_capital(&every, 0), |&at| next_capital(&every, at + 1)).collect();
         assert_eq!(found, (65..=90).collect::<Vec<usize>>());
+    }
+
+    /// Searched near month names, the dates regex finds what a search of the whole text finds,
+    /// groups and all: checked on random texts of date parts, long gaps, lookalike words and
+    /// letters outside ASCII.
+    #[test]
+    fn dates_near_months_are_the_dates_of_the_whole_text() {
+        let (rules, _) = crate::pack::load(crate::pack::builtin(false), false);
+        let calendar = rules.language.calendar;
+        let months = Months::new(&calendar);
+        assert!(months.finder.is_some());
+        let regex = Regex::new(&dates_pattern(&calendar)).unwrap();
+        let names: Vec<&str> = regex.capture_names().flatten().collect();
+        let words = [
+            "Jan", "January", "Jan.", "Sept.", "Sep", "Sept", "May", "March", "Market", "Junes", "Dec", "5",
+            "31st", "3rd", "12", "2020", "20201", "of", "Thursday", "Thurs.", "Mon", "Sat.", "é", "x",
+            "9/11",
+        ];
+        let gaps = [
+            " ",
+            ", ",
+            "   ",
+            "\n",
+            "\u{a0}",
+            "\x1F ",
+            "",
+            " \x1F,",
+            "-",
+            ".",
+            "\u{2003}\u{2003}\u{2003}\u{2003}",
+            "                    ",
+        ];
+        let mut random = crate::hash::Random::new(0xda7e_5eed);
+        let mut dates = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..random.below(10) {
+                text.push_str(words[random.below(words.len())]);
+                text.push_str(gaps[random.below(gaps.len())]);
+            }
+            let groups = |caps: &Captures| -> Vec<Option<Range<usize>>> {
+                std::iter::once(caps.get(0).map(|m| m.range()))
+                    .chain(names.iter().map(|n| caps.name(n).map(|m| m.range())))
+                    .collect()
+            };
+            let expected: Vec<_> = regex.captures_iter(&text).map(|c| groups(&c)).collect();
+            let found: Vec<_> = months.captures(&regex, &text).iter().map(groups).collect();
+            assert_eq!(found, expected, "{text:?}");
+            dates += expected.len();
+        }
+        assert!(dates > 5_000, "only {dates} dates");
+        // A weekday with a month in it: the whole text is searched.
+        let mut odd = calendar.clone();
+        odd.weekdays[0] = "Mayday".into();
+        assert!(Months::new(&odd).finder.is_none());
     }
 
     #[test]
