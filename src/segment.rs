@@ -87,7 +87,7 @@ impl Segments {
 
 /// `list.partition_point(pred)` where `pred` is known to hold for every item before `from`:
 /// searched from `from` in doubling steps, then by halves between the last two.
-fn partition_from<T>(list: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
+pub(crate) fn partition_from<T>(list: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
     let (mut start, mut step) = (from, 1);
     while start + step <= list.len() && pred(&list[start + step - 1]) {
         start += step;
