@@ -490,22 +490,8 @@ impl Capitalization {
                 end_stretch(&mut stretch);
             }
             // No stretch is open, so only a word that begins with a capital, a digit or a byte
-            // outside ASCII may open the next: the words before it (most words) are passed over
-            // by their bytes, eight at a time.
-            let mut from = words_of_document[at.w].end;
-            let mut w = at.w + 1;
-            loop {
-                let Some(byte) = next_opening_byte(prose, from) else {
-                    w = words_of_document.len();
-                    break;
-                };
-                w = crate::segment::partition_from(words_of_document, w, |word| word.end <= byte);
-                match words_of_document.get(w) {
-                    Some(word) if !opening_byte(prose[word.start]) => from = word.end,
-                    _ => break,
-                }
-            }
-            stream.seek(w);
+            // outside ASCII may open the next: the words before it (most words) are passed over.
+            stream.seek(super::next_opening_word(words_of_document, prose, at.w + 1));
         }
         end_stretch(&mut stretch);
         names
@@ -669,34 +655,6 @@ fn differs(a: &[Mark], b: &[Mark]) -> bool {
         && both().any(|(x, y)| !x.connector && x.case != y.case)
 }
 
-/// Whether a word that begins with this byte may open a stretch of a name's words: an ASCII
-/// capital or digit, or a byte outside ASCII.
-fn opening_byte(b: u8) -> bool {
-    b.is_ascii_uppercase() || b.is_ascii_digit() || !b.is_ascii()
-}
-
-/// Where the next [`opening_byte`] is, from `from` on: eight bytes at a time, told apart by
-/// arithmetic on them as one number.
-fn next_opening_byte(bytes: &[u8], from: usize) -> Option<usize> {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Each byte's top bit is set by adding to its low seven bits what takes `bound` to 0x80.
-    let at_least = |low: u64, bound: u8| low + u64::from_ne_bytes([0x80 - bound; 8]);
-    let mut i = from;
-    while i + 8 <= bytes.len() {
-        let chunk = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
-        let low = chunk & LOW;
-        let digits = at_least(low, b'0') & !at_least(low, b'9' + 1);
-        let capitals = at_least(low, b'A') & !at_least(low, b'Z' + 1);
-        let found = (chunk | digits | capitals) & HIGH;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes.get(i..)?.iter().position(|&b| opening_byte(b)).map(|at| i + at)
-}
-
 /// Whether the text before a word ends with a mark after which a capital says nothing: a dash
 /// (the dateline's "(Reuters) - The"), a colon, an opening bracket or quotation mark.
 fn opens_clause(before: &str) -> bool {
@@ -782,21 +740,6 @@ fn run_hash(words: impl IntoIterator<Item = u64>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn opening_bytes_are_found_eight_bytes_at_a_time() {
-        let every: Vec<u8> = (0..=255).rev().chain(0..=255).collect();
-        for from in 0..every.len() {
-            let expected = every[from..].iter().position(|&b| opening_byte(b)).map(|at| from + at);
-            assert_eq!(next_opening_byte(&every, from), expected, "from {from}");
-        }
-        let text = b"the minsk group met in moscow, 3 days after zurich \xc3\x89";
-        let found: Vec<usize> =
-            std::iter::successors(next_opening_byte(text, 0), |&at| next_opening_byte(text, at + 1))
-                .collect();
-        assert_eq!(found, vec![31, 51, 52]);
-        assert_eq!(next_opening_byte(b"", 0), None);
-    }
 
     #[test]
     fn cases() {
