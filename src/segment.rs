@@ -449,6 +449,35 @@ mod tests {
             words_by_characters(&text, 5, &mut theirs);
             assert_eq!(ours, theirs, "{text:?}");
         }
+        // Mostly ASCII words and spaces, with the odd mark or letter outside ASCII between.
+        let pieces = [
+            "Minsk ",
+            "group",
+            " ",
+            "  ",
+            "a",
+            "Z9",
+            "(Reuters) ",
+            "_",
+            "@[`{",
+            "don't",
+            "3.5",
+            "-",
+            "é",
+            "’",
+        ];
+        for round in 0..20_000 {
+            let mut text = String::new();
+            let len = if round % 100 == 0 { 2_000 } else { random.below(24) };
+            for _ in 0..len {
+                let i = random.below(pieces.len());
+                text.push_str(pieces[if i >= 9 && random.below(3) > 0 { random.below(9) } else { i }]);
+            }
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            words(&text, 5, &mut ours);
+            words_by_characters(&text, 5, &mut theirs);
+            assert_eq!(ours, theirs, "{text:?}");
+        }
     }
     use crate::source::Format;
 
