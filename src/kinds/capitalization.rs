@@ -512,40 +512,25 @@ impl Capitalization {
         for name in &names.names {
             is_length[name.len()] = true;
         }
-        // Only words that begin some name start a lookup; a bit per first word, by its hash's top
-        // bits, passes over most words without one. A long story has tens of thousands of names:
-        // the filter has 16 bits for each, from 1,024, so that it stays sparse (and the set, out
-        // of the cache, is seldom read).
+        // Only words that begin some name start a lookup; a bit per first word passes over most
+        // words without one (and the set, out of the cache in a story of many names, is seldom
+        // read).
         let first_words: crate::hash::Set<u64> = names.names.iter().map(|r| names.hashes[r.start]).collect();
-        let shift = 64 - (first_words.len() * 16).next_power_of_two().max(1024).trailing_zeros();
-        let mut bits = vec![0u64; 1 << (64 - shift - 6)];
-        for hash in &first_words {
-            let bit = hash >> shift;
-            bits[(bit >> 6) as usize] |= 1 << (bit & 63);
-        }
-        let maybe_first = |hash: u64| {
-            let bit = hash >> shift;
-            bits[(bit >> 6) as usize] & (1 << (bit & 63)) != 0
-        };
-        // In a story of many names, the hashes of the runs of words that begin a longer name: a
-        // run that begins none is read no further.
-        let longer: Option<crate::hash::Set<u64>> = (names.names.len() > 256).then(|| {
-            let mut longer = crate::hash::Set::default();
-            for name in &names.names {
-                let mut hash = RUN_SEED;
-                for &word in &names.hashes[name.start..name.end - 1] {
-                    hash = add_to_run(hash, word);
-                    longer.insert(hash);
-                }
-            }
-            longer
-        });
+        let maybe_first = Bits::new(first_words.iter().copied());
+        // The hashes of the runs of words that begin a longer name: a run that begins none is
+        // read no further (`New` of `New Zealand` is followed by a word, `New York` is not).
+        let longer = Bits::new(names.names.iter().flat_map(|name| {
+            names.hashes[name.start..name.end - 1].iter().scan(RUN_SEED, |hash, &word| {
+                *hash = add_to_run(*hash, word);
+                Some(*hash)
+            })
+        }));
         let mut ahead: Vec<(At, u64, bool)> = Vec::with_capacity(longest); // each word's key hash, and whether possessive
         let mut run: Vec<Word> = Vec::with_capacity(longest);
         while let Some(at) = stream.next() {
             let (hash, possessive) = key_hash(&cx.doc.prose, &cx.seg.words[at.w]);
             // A possessive ends a name, so no name's first word has one.
-            if possessive || !maybe_first(hash) || !first_words.contains(&hash) {
+            if possessive || !maybe_first.has(hash) || !first_words.contains(&hash) {
                 continue;
             }
             // The runs of joined words from here, up to the longest name, by their hashes; read in
@@ -564,7 +549,7 @@ impl Capitalization {
                         marks.extend(run.iter().map(|w| w.mark));
                     }
                 }
-                if n == longest || ahead[n - 1].2 || longer.as_ref().is_some_and(|l| !l.contains(&run_hash)) {
+                if n == longest || ahead[n - 1].2 || !longer.has(run_hash) {
                     break;
                 }
                 let Some(at) = next.next().filter(|at| !at.fresh && joined(cx, at.w)) else { break };
@@ -627,6 +612,31 @@ impl Capitalization {
             && (from..=to).all(|j| words[j].joined)
             && !words[from - 1].possessive
             && words[from..to].iter().all(|w| w.mark.case == Case::Lower && w.mark.connector)
+    }
+}
+
+/// A set of hashes as bits, by their top bits: it may hold a hash it was not given, never lacks
+/// one it was. It has 16 bits for each hash, from 1,024, so that it stays sparse: a long story
+/// has tens of thousands of names.
+struct Bits {
+    shift: u32,
+    bits: Vec<u64>,
+}
+
+impl Bits {
+    fn new(hashes: impl Iterator<Item = u64> + Clone) -> Bits {
+        let shift = 64 - (hashes.clone().count() * 16).next_power_of_two().max(1024).trailing_zeros();
+        let mut bits = vec![0u64; 1 << (64 - shift - 6)];
+        for hash in hashes {
+            let bit = hash >> shift;
+            bits[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
+        Bits { shift, bits }
+    }
+
+    fn has(&self, hash: u64) -> bool {
+        let bit = hash >> self.shift;
+        self.bits[(bit >> 6) as usize] & (1 << (bit & 63)) != 0
     }
 }
 
