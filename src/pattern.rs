@@ -554,6 +554,17 @@ fn required(hir: &regex_syntax::hir::Hir, ignore_case: bool) -> Option<Vec<Vec<u
                             })
                         })
                         .collect();
+                } else if let Some(chars) = repeated_class(item).filter(|c| c.len() <= MAX_RUNS) {
+                    // A small class repeated (`[0-9]{1,4}`): what comes before its last character
+                    // is unknown, but that character is one of the class.
+                    flush(&mut runs, &mut candidates);
+                    runs = chars
+                        .iter()
+                        .map(|&c| match c {
+                            c if c.is_whitespace() => vec![0],
+                            c => c.encode_utf8(&mut [0; 4]).as_bytes().to_vec(),
+                        })
+                        .collect();
                 } else if let Some(strings) = few_strings(item).filter(|s| s.len() * runs.len() <= MAX_RUNS) {
                     // A small group of literals (` ?(?:am|a\.m\.)`) multiplies out like a class.
                     runs = runs
@@ -646,6 +657,16 @@ fn is_gap(hir: &regex_syntax::hir::Hir) -> bool {
             class.ranges().iter().all(|r| (r.start()..=r.end()).all(ascii_space))
         }
         _ => false,
+    }
+}
+
+/// The characters of a small class repeated at least once (`[0-9]{1,4}`, `[ab]+`), one of which
+/// ends every match; looking through capture groups.
+fn repeated_class(hir: &regex_syntax::hir::Hir) -> Option<Vec<char>> {
+    match hir.kind() {
+        HirKind::Capture(capture) => repeated_class(&capture.sub),
+        HirKind::Repetition(repetition) if repetition.min > 0 => small_class(&repetition.sub),
+        _ => None,
     }
 }
 
@@ -1147,6 +1168,10 @@ mod tests {
         // A group of many texts, or of endless ones, ends a literal.
         assert_eq!(literals(r"\d+(?:a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q)xyz", true).unwrap(), vec!["xyz"]);
         assert_eq!(literals(r"(?:ab|cd)*efghij", true).unwrap(), vec!["efghij"]);
+        // A small class repeated ends with one of its characters, which joins what follows.
+        let ordinals = literals(r"([0-9]{1,4})([snrt][tdh])", false).unwrap();
+        assert_eq!(ordinals.len(), 120, "{ordinals:?}");
+        assert!(ordinals.iter().any(|l| l == "3rt") && ordinals.iter().all(|l| l.len() == 3));
     }
 
     /// Every match of a pattern has one of the prefilter's literals in the folded text: checked
@@ -1178,6 +1203,9 @@ mod tests {
             "(a(b)?c)",
             "(?:a|b c)?",
             r"(\d?[0-9])",
+            "[ab]+",
+            "([0-9]{1,3})",
+            "[ \t]+",
         ];
         let alphabet =
             ["a", "b", "c", " ", "\t", "\n", ",", ";", "A", "B", "x", "1", "\u{1f}", "  ", "ab", "b c"];

@@ -109,6 +109,9 @@ pub struct Date {
     near_month: Shared,
     /// A number with an ordinal suffix, anywhere.
     ordinal: Shared,
+    /// The prefilter's slot for its literals (`1st`, `3rt`: a digit and a suffix), for the
+    /// `ordinal-suffix` check: most stories have none.
+    ordinal_slot: Option<usize>,
     not_before: Option<Patterns>,
     dateline: Option<Patterns>,
     style: Style,
@@ -329,7 +332,10 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
             r"(?-u:\b)(?:(?P<before>[A-Z][a-z]{{4,11}})\.?{gap}(?:[0-9]{{1,2}}|[0-9]{{4}}|last|next|this)(?-u:\b)|[0-9]{{1,2}}{gap}(?P<after>[A-Z][a-z]{{4,11}})(?-u:\b)|(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?|[Ll]ast|[Nn]ext|[Tt]his){gap}(?P<within>[A-Z][a-z]{{6,11}})(?-u:\b))",
             gap = crate::pattern::GAP
         )),
-        ordinal: shared(r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)"),
+        ordinal: shared(ORDINAL),
+        ordinal_slot: (check == Check::OrdinalSuffix)
+            .then(|| Patterns::slot_of(cx, ORDINAL, false))
+            .flatten(),
         calendar,
         not_before: not_before?,
         dateline: dateline?,
@@ -339,6 +345,9 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         months,
     })
 }
+
+/// A number with an ordinal suffix (`3rd`, `3rt`).
+const ORDINAL: &str = r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)";
 
 /// A regex the date rules share: the five built-in ones read dates with the same patterns, so
 /// each is compiled once per run, and only when a document is first searched with it.
@@ -599,7 +608,8 @@ impl Date {
             .iter()
             .filter_map(|d| Some((d.day.0.clone(), d.suffix.clone()?, d.day.1, Self::written(cx, &d.range))))
             .collect();
-        for block in cx.blocks() {
+        let numbers = self.ordinal_slot.is_none_or(|slot| cx.present.get(slot).copied().unwrap_or(true));
+        for block in cx.blocks().filter(|_| numbers) {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
             let mut loose: Vec<(Range<usize>, Range<usize>)> = Vec::new();

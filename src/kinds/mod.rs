@@ -391,6 +391,12 @@ pub(crate) fn next_opening_word(words: &[Range<usize>], prose: &[u8], mut w: usi
 /// Whether a word or phrase is written in capitals: two letters or more, none lowercase
 /// ("OSCE", "LABOUR REFORM").
 pub fn in_capitals(text: &str) -> bool {
+    // Most words are ASCII, and a capitalized one has a lowercase letter second.
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        return !bytes.iter().any(u8::is_ascii_lowercase)
+            && bytes.iter().filter(|b| b.is_ascii_uppercase()).nth(1).is_some();
+    }
     let mut letters = text.chars().filter(|c| c.is_alphabetic());
     letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
@@ -417,6 +423,21 @@ mod tests {
                 .collect();
         assert_eq!(found, vec![31, 51, 52]);
         assert_eq!(next_opening_byte(b"", 0), None);
+    }
+
+    /// Read as bytes, an ASCII text is in capitals exactly when it is read as characters.
+    #[test]
+    fn ascii_in_capitals_as_by_characters() {
+        let by_characters = |text: &str| {
+            let mut letters = text.chars().filter(|c| c.is_alphabetic());
+            letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
+        };
+        let alphabet = ["A", "b", "Z", "z", "1", ".", "-", "'", " ", "É", "é", "ǅ"];
+        let mut random = crate::hash::Random::new(0xca91_7a15);
+        for _ in 0..20_000 {
+            let text: String = (0..random.below(7)).map(|_| alphabet[random.below(alphabet.len())]).collect();
+            assert_eq!(in_capitals(&text), by_characters(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -482,6 +482,8 @@ impl Names {
             after_capital: bool,
             /// Whether it is the last of its run of capitalized words ([`Word::ends_run`]).
             ends_run: bool,
+            /// Its first letter, length and the hash of its key, as one number to sort by.
+            order: u64,
         }
         let mut buffer = String::new();
         let mut found: Vec<Use> = Vec::new();
@@ -511,13 +513,17 @@ impl Names {
             let key = &buffer[start..];
             let letters =
                 key.bytes().filter(u8::is_ascii_lowercase).fold(0u32, |set, b| set | 1 << (b - b'a'));
+            let first = key.chars().next()?;
+            let hash = crate::hash::short_hash(key.as_bytes()) >> 36;
+            let order = u64::from(u32::from(first)) << 43 | (length.min(127) as u64) << 36 | hash;
             found.push(Use {
                 key: start..buffer.len(),
-                first: key.chars().next()?,
+                first,
                 length,
                 letters,
                 after_capital,
                 ends_run: true,
+                order,
             });
             Some(found.len() - 1)
         };
@@ -542,11 +548,11 @@ impl Names {
                 previous = Some((range.end, true, add(text, after_capital, before.and_then(|b| b.2))));
             }
         }
-        // The spellings: uses of one key together, by first letter and then length.
+        // The spellings: uses of one key together, by first letter and then length. Sorted by a
+        // number (the first letter, the length, and the key's hash), and by the keys themselves
+        // where that is the same: mostly uses of one key.
         let key = |u: &Use| &buffer[u.key.clone()];
-        found.sort_unstable_by(|a, b| {
-            (a.first, a.length).cmp(&(b.first, b.length)).then_with(|| key(a).cmp(key(b)))
-        });
+        found.sort_unstable_by(|a, b| a.order.cmp(&b.order).then_with(|| key(a).cmp(key(b))));
         struct Spelling {
             at: usize,
             uses: usize,
