@@ -402,6 +402,18 @@ impl Capitalization {
 
     /// A word read in full.
     fn word<'t>(&self, cx: &Context<'t>, at: At) -> Word<'t> {
+        let hashed = key_hash(&cx.doc.prose, &cx.seg.words[at.w]);
+        self.word_hashed(cx, at, hashed, !at.fresh && joined(cx, at.w))
+    }
+
+    /// A word read in full, whose key's hash and possessive are known, and whether it is joined.
+    fn word_hashed<'t>(
+        &self,
+        cx: &Context<'t>,
+        at: At,
+        (hash, possessive): (u64, bool),
+        joined: bool,
+    ) -> Word<'t> {
         let prose: &'t str = &cx.doc.prose;
         let range = cx.seg.words[at.w].clone();
         let text = &prose[range.clone()];
@@ -409,8 +421,6 @@ impl Capitalization {
         // Whether the word's case says nothing, as the first of a sentence or clause.
         let initial = case != Case::Other
             && (cx.seg.initial[at.w] || opens_clause(&prose[at.block_start..range.start]));
-        let joined = !at.fresh && joined(cx, at.w);
-        let (hash, possessive) = key_hash(prose, &range);
         let key = Key::of(text);
         Word {
             possessive,
@@ -536,14 +546,18 @@ impl Capitalization {
             // The runs of joined words from here, up to the longest name, by their hashes; read in
             // full only where a name has the hash.
             ahead.clear();
+            run.clear();
             ahead.push((at, hash, possessive));
             let mut run_hash = add_to_run(RUN_SEED, hash);
             let mut next = stream.clone();
             loop {
                 let n = ahead.len();
                 if is_length[n] && names.by_hash.contains_key(&run_hash) {
-                    run.clear();
-                    run.extend(ahead.iter().map(|&(at, ..)| self.word(cx, at)));
+                    // Read in full once each, for this name and any longer one that begins it
+                    // (whether a word is joined matters to neither).
+                    while let Some(&(at, hash, possessive)) = ahead.get(run.len()) {
+                        run.push(self.word_hashed(cx, at, (hash, possessive), false));
+                    }
                     if let Some(k) = names.find(run_hash, &run) {
                         occurrences[k].push((at.w, marks.len()));
                         marks.extend(run.iter().map(|w| w.mark));

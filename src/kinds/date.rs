@@ -176,6 +176,11 @@ impl Months {
             }
             let start = self.back(text, at, from);
             let end = self.forward(text, at);
+            // A date has a day, one or two ASCII digits: most month names in a story have none
+            // near (`in March`, `Market`), and need no search.
+            if !text.as_bytes()[start..end].iter().any(u8::is_ascii_digit) {
+                continue;
+            }
             let Some(found) = regex.captures_at(&text[..end], start) else { continue };
             let whole = found.get(0).expect("group 0 is the match");
             // A match before this month with a later one in it: the whole text decides.

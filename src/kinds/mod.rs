@@ -391,12 +391,23 @@ pub(crate) fn next_opening_word(words: &[Range<usize>], prose: &[u8], mut w: usi
 /// Whether a word or phrase is written in capitals: two letters or more, none lowercase
 /// ("OSCE", "LABOUR REFORM").
 pub fn in_capitals(text: &str) -> bool {
-    // Most words are ASCII, and a capitalized one has a lowercase letter second.
-    if text.is_ascii() {
-        let bytes = text.as_bytes();
-        return !bytes.iter().any(u8::is_ascii_lowercase)
-            && bytes.iter().filter(|b| b.is_ascii_uppercase()).nth(1).is_some();
+    // Most words are ASCII, and a capitalized one has a lowercase letter second: read as bytes
+    // until a lowercase letter, or one outside ASCII.
+    let mut capitals = 0;
+    for &b in text.as_bytes() {
+        if b.is_ascii_lowercase() {
+            return false;
+        }
+        if !b.is_ascii() {
+            return in_capitals_outside_ascii(text);
+        }
+        capitals += usize::from(b.is_ascii_uppercase());
     }
+    capitals >= 2
+}
+
+/// [`in_capitals`] read as characters.
+fn in_capitals_outside_ascii(text: &str) -> bool {
     let mut letters = text.chars().filter(|c| c.is_alphabetic());
     letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
