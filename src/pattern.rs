@@ -805,10 +805,19 @@ impl Exceptions {
                     .case_insensitive(regex.ignore_case)
                     .build()
                     .parse(&regex.source);
-                parsed.ok()?.properties().maximum_len().filter(|&len| len <= NEAR)
+                // Only exceptions that cannot match nothing: after an empty match a search goes
+                // on from the next character, which the jumps do not follow.
+                let properties = parsed.ok()?.properties().clone();
+                properties.maximum_len().filter(|&len| len <= NEAR && properties.minimum_len() != Some(0))
             })
         });
-        Excused { exceptions: self, text, longest, all: std::cell::OnceCell::new() }
+        Excused {
+            exceptions: self,
+            text,
+            longest,
+            all: std::cell::OnceCell::new(),
+            search: Default::default(),
+        }
     }
 
     /// Drops the ranges of `found` (matches in `text`) that an exception overlaps. The
@@ -829,12 +838,27 @@ pub struct Excused<'a> {
     longest: Option<usize>,
     /// Every exception's place in the text, in order, when they are not searched for near.
     all: std::cell::OnceCell<Vec<Range<usize>>>,
+    /// Where the search for short exceptions stands (see [`Excused::overlaps`]).
+    search: std::cell::Cell<Search>,
+}
+
+/// How far a search of a text for its exceptions, from its start and left to right as a regex
+/// finds them (each match after the last one's end), has gone: the last match found (whether or
+/// not the whole-word check keeps it), where it goes on from, and the start of the range last
+/// asked about.
+#[derive(Clone, Copy, Default)]
+struct Search {
+    last: Option<(usize, usize)>,
+    from: usize,
+    asked: usize,
 }
 
 impl Excused<'_> {
-    /// Whether an exception matches over part of `range`. Exceptions of a few bytes are looked
-    /// for at each place they could start to reach it (so two that overlap each other both
-    /// count); longer ones are found left to right over the whole text, as a search finds them.
+    /// Whether an exception that a search of the text from its start finds overlaps `range`.
+    /// Exceptions of a few bytes are searched for only near the ranges asked about, in order:
+    /// the search jumps to a place shortly before each that no match can straddle, and goes on
+    /// from there, so it finds what a search from the start finds without reading the text
+    /// between.
     pub fn overlaps(&self, range: Range<usize>) -> bool {
         let Some(patterns) = &self.exceptions.patterns else { return false };
         let text = self.text;
@@ -849,28 +873,61 @@ impl Excused<'_> {
             }
             i
         };
-        let ceil = |mut i: usize| {
+        let ceil = |i: usize| {
+            let mut i = i.min(text.len());
             while !text.is_char_boundary(i) {
                 i += 1;
             }
             i
         };
-        // A match over the range starts before its end and is at most `longest` bytes; the
-        // text searched runs a character past the last such match could end, for the
-        // assertions after it (`\b`, `$`).
-        let mut from = floor(range.start.saturating_sub(longest));
-        let searched = &text[..ceil((range.end + longest + 4).min(text.len()))];
+        // The text up to a character past where a match that starts before `at` can end: the
+        // regex finds in it the same matches starting before `at` as in the whole text.
+        let upto = |at: usize| &text[..ceil(at + longest + 4)];
+        let next_char = |at: usize| at + text[at..].chars().next().map_or(1, char::len_utf8);
         let regex = patterns.regex.get();
-        while from < range.end {
-            let Some(found) = regex.find_at(searched, from) else { return false };
-            if found.start() >= range.end {
-                return false;
+        let mut search = self.search.get();
+        if range.start < search.asked {
+            // Asked out of order (a kind's second pass over its marks): start again.
+            search = Search::default();
+        }
+        search.asked = range.start;
+        let kept = |(start, end): (usize, usize)| patterns.keeps(text, &(start..end));
+        let overlapping = |(start, end): (usize, usize)| start < range.end && end > range.start;
+        if search.last.is_some_and(|m| overlapping(m) && kept(m)) {
+            self.search.set(search);
+            return true;
+        }
+        // A match over the range starts less than `longest` bytes before it. Jump there, moved
+        // back to the start of any match that straddles the place: the search's next match
+        // after it is then the first there (a straddling match may be none of the search's,
+        // which only moves the jump back further than need be).
+        let mut to = floor(range.start.saturating_sub(longest));
+        'jump: while to > search.from {
+            let mut at = floor(to.saturating_sub(longest)).max(search.from);
+            while let Some(found) = regex.find_at(upto(to), at).filter(|m| m.start() < to) {
+                if found.end() > to {
+                    to = found.start();
+                    continue 'jump;
+                }
+                at = next_char(found.start());
             }
-            if found.end() > range.start && patterns.keeps(text, &found.range()) {
+            search = Search { last: None, from: to, asked: search.asked };
+            break;
+        }
+        // From there, the search's matches that start before the range ends.
+        while let Some(found) = regex.find_at(upto(range.end), search.from).filter(|m| m.start() < range.end)
+        {
+            let m = (found.start(), found.end());
+            search.last = Some(m);
+            search.from = found.end();
+            if overlapping(m) && kept(m) {
+                self.search.set(search);
                 return true;
             }
-            from = found.start() + text[found.start()..].chars().next().map_or(1, char::len_utf8);
         }
+        // None starts before the range ends: the search goes on from its end.
+        search.from = search.from.max(range.end);
+        self.search.set(search);
         false
     }
 }
@@ -1366,19 +1423,25 @@ mod tests {
         assert_eq!(found, vec![0..4, 23..27]);
     }
 
-    /// Short exceptions, looked for only near a range, excuse it exactly when one of their
-    /// matches (the one a search from some place finds starting there) overlaps it, as a
-    /// search of the whole text from each place shows; and long ones as a search left to right.
+    /// Exceptions, short ones looked for only near the ranges asked about, excuse a range
+    /// exactly when a search of the whole text, left to right, finds one over it: asked in
+    /// order, out of order, about one character or several, with exceptions that overlap
+    /// each other (`a-b` hides `b-c` in `a-b-c`) or that the whole-word check drops (`rich-` in
+    /// `Zürich-x` still hides `-x`).
     #[test]
-    fn exceptions_near_a_range_are_those_of_the_whole_text() {
-        let lists: [&[&str]; 5] = [
+    fn exceptions_near_a_range_are_those_of_a_search_of_the_whole_text() {
+        let lists: [&[&str]; 8] = [
             &[r"(?:^|\s)(?:[A-Za-z]|[0-9]{1,3})\)", r"[:;]-?[()]"],
             &["ab|abc", r"é\)"],
             &[r"b\)$", "a b"],
             &[r"\w+\)"],
             &["(?i)k\\)"],
+            &["a-b", "b-c"],
+            &["rich-", "-x"],
+            &["[a-c]{1,9}\\)", "c-?a"],
         ];
-        let alphabet = ["a", "b", "c", " ", "\n", ")", "(", ":", "-", "é", "1", "K", "\u{212A}", "ab"];
+        let alphabet =
+            ["a", "b", "c", " ", "\n", ")", "(", ":", "-", "é", "1", "K", "\u{212A}", "ab", "ü", "x"];
         let mut random = crate::hash::Random::new(0x5eed_cafe_f00d_0001);
         let language = crate::pack::Language::default();
         let mut near = 0;
@@ -1389,34 +1452,41 @@ mod tests {
                 list.iter().map(|p| Spanned::new(0..1, p.to_string())).collect();
             let exceptions = Exceptions::compile(&mut cx, &spanned, false).unwrap();
             let patterns = exceptions.patterns.as_ref().unwrap();
-            for _ in 0..400 {
-                let text: String =
-                    (0..random.below(30)).map(|_| alphabet[random.below(alphabet.len())]).collect();
+            for round in 0..600 {
+                let len = if round % 50 == 0 { 400 } else { random.below(30) };
+                let text: String = (0..len).map(|_| alphabet[random.below(alphabet.len())]).collect();
+                let chain: Vec<Range<usize>> = patterns.find_iter(&text).collect();
                 let excused = exceptions.within(&text);
-                let regex = patterns.regex.get();
-                let matches: Vec<Range<usize>> = if excused.longest.is_some() {
-                    (0..=text.len())
-                        .filter(|&s| text.is_char_boundary(s))
-                        .filter_map(|s| regex.find_at(&text, s).filter(|m| m.start() == s).map(|m| m.range()))
-                        .filter(|m| patterns.keeps(&text, m))
-                        .collect()
-                } else {
-                    patterns.find_iter(&text).collect()
-                };
-                for start in (0..text.len()).filter(|&s| text.is_char_boundary(s)) {
-                    let end = start + text[start..].chars().next().unwrap().len_utf8();
-                    let expected = matches.iter().any(|m| m.start < end && start < m.end);
+                let starts: Vec<usize> = (0..text.len()).filter(|&s| text.is_char_boundary(s)).collect();
+                // Ranges of one to three characters, in order, with a jump back now and then.
+                let mut i = 0;
+                while i < starts.len() {
+                    let n = 1 + random.below(3);
+                    let end = starts.get(i + n).copied().unwrap_or(text.len());
+                    let range = starts[i]..end;
+                    let expected = chain.iter().any(|m| m.start < range.end && range.start < m.end);
                     assert_eq!(
-                        excused.overlaps(start..end),
+                        excused.overlaps(range.clone()),
                         expected,
-                        "{list:?} over {start}..{end} of {text:?}"
+                        "{list:?} over {range:?} of {text:?}"
                     );
+                    i = if random.below(20) == 0 { random.below(i + 1) } else { i + 1 + random.below(4) };
                 }
             }
             near += usize::from(exceptions.within("").longest.is_some());
         }
         // A space in a pattern matches any run of whitespace, so `a b` has no longest match.
-        assert_eq!(near, 3, "`\\w+` and `a b` are searched for in the whole text");
+        assert_eq!(near, 6, "`\\w+` and `a b` are searched for in the whole text");
+        // A jump that lands inside a match goes back to its start: the search finds `a--b`, so
+        // `-b-c`, which a search from its second `-` would find, is no exception, and `c` is not
+        // excused (the jump for `c` lands on that `-`, four bytes back).
+        let file = "'a--b', '-b-c'";
+        let mut cx = Compiler::new(file, &language);
+        let spanned = ["a--b", "-b-c"].map(|p| Spanned::new(0..1, p.to_string()));
+        let exceptions = Exceptions::compile(&mut cx, &spanned, false).unwrap();
+        let text = "zzzzzzzzzz a--b-c";
+        assert!(!exceptions.within(text).overlaps(16..17));
+        assert!(exceptions.within(text).overlaps(14..15));
     }
 
     #[test]

@@ -258,3 +258,49 @@ fn suppression_regions_end_by_name_or_pack_and_code_examples_do_not_count() {
     let found = set.check(text, Format::Text);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// No pattern of CommonMisspelling matches the right spelling it writes: one that did
+/// (`comm?itt?ee` matched `committee`) found nothing there, since the fix would change nothing,
+/// but the prefilter then found its literal in every story with the right word, and the rule's
+/// regex searched thousands of stories for nothing.
+#[test]
+fn no_misspelling_pattern_matches_the_right_spelling() {
+    let file = pack::builtin(true).into_iter().find(|f| f.name == "CommonMisspelling").expect("the rule");
+    let table: toml::Table = file.text.parse().expect("the rule file parses");
+    let swap = table["substitution"]["swap"].as_table().expect("a swap table");
+    let right_words = [
+        "committee",
+        "tomorrow",
+        "recommend",
+        "recommended",
+        "recommendation",
+        "threshold",
+        "thresholds",
+        "possession",
+        "accommodate",
+        "accommodation",
+        "separate",
+        "occurred",
+        "government",
+        "necessary",
+        "occasion",
+        "possess",
+        "address",
+        "parallel",
+        "embarrass",
+        "harass",
+    ];
+    for (pattern, replacement) in swap {
+        let whole =
+            regex::RegexBuilder::new(&format!("^(?:{pattern})$")).case_insensitive(true).build().unwrap();
+        let replacement = replacement.as_str().expect("a replacement");
+        // A replacement without groups is the right spelling itself.
+        let mut rights: Vec<&str> = right_words.to_vec();
+        if !replacement.contains('$') {
+            rights.push(replacement);
+        }
+        for right in rights {
+            assert!(!whole.is_match(right), "`{pattern}` matches the right spelling `{right}`");
+        }
+    }
+}

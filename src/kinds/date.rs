@@ -128,8 +128,9 @@ pub struct Date {
 #[derive(Debug)]
 struct Months {
     /// Every form of a month the dates regex matches (names, abbreviations without their full
-    /// stop); `None` when a weekday form holds one (then a month in
-    /// a weekday may not be where a date's month is), and the whole text is searched.
+    /// stop); `None`, and the whole text is searched, when a weekday form holds one (then a month
+    /// in a weekday may not be where a date's month is) or a month or weekday form is more than
+    /// one word (`Tháng Một`: the windows are counted in words).
     finder: Option<aho_corasick::AhoCorasick>,
     /// The most bytes of a word before a month in a date (a weekday with its stop, a day with its
     /// suffix, `of`).
@@ -145,7 +146,10 @@ impl Months {
         forms.extend(calendar.month_abbreviations.iter().flatten().map(bare));
         let weekdays: Vec<&String> =
             calendar.weekdays.iter().chain(calendar.weekday_abbreviations.iter().flatten()).collect();
-        let clash = forms.iter().any(|m| m.is_empty() || weekdays.iter().any(|w| w.contains(m.as_str())));
+        // The windows hold a month form and weekdays of one word each.
+        let gap = |form: &String| form.contains(|c: char| c.is_whitespace() || c == ',' || c == '\x1F');
+        let clash = forms.iter().any(|m| m.is_empty() || weekdays.iter().any(|w| w.contains(m.as_str())))
+            || forms.iter().chain(weekdays.iter().copied()).any(gap);
         let finder = (!clash)
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
@@ -1047,10 +1051,19 @@ mod tests {
             dates += expected.len();
         }
         assert!(dates > 5_000, "only {dates} dates");
-        // A weekday with a month in it: the whole text is searched.
+        // A weekday with a month in it, or a month or weekday of two words: the whole text is
+        // searched.
         let mut odd = calendar.clone();
         odd.weekdays[0] = "Mayday".into();
         assert!(Months::new(&odd).finder.is_none());
+        for (months, weekdays) in
+            [(vec!["Tháng Một"], vec![]), (vec![], vec!["Thứ Hai"]), (vec!["Jan,"], vec![])]
+        {
+            let mut odd = calendar.clone();
+            odd.months.iter_mut().zip(months).for_each(|(m, new)| *m = new.to_owned());
+            odd.weekdays.iter_mut().zip(weekdays).for_each(|(w, new)| *w = new.to_owned());
+            assert!(Months::new(&odd).finder.is_none(), "{:?} {:?}", odd.months[0], odd.weekdays[0]);
+        }
     }
 
     #[test]
