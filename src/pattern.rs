@@ -855,10 +855,11 @@ struct Search {
 
 impl Excused<'_> {
     /// Whether an exception that a search of the text from its start finds overlaps `range`.
-    /// Exceptions of a few bytes are searched for only near the ranges asked about, in order:
-    /// the search jumps to a place shortly before each that no match can straddle, and goes on
-    /// from there, so it finds what a search from the start finds without reading the text
-    /// between.
+    /// Exceptions of a few bytes are searched for only near the ranges asked about, in order of
+    /// their starts: the search jumps to a place shortly before each that no match can
+    /// straddle, and goes on from there, so it finds what a search from the start finds,
+    /// usually without reading the text between (exceptions that overlap one another along a
+    /// run, `--` in `-----`, send the jump back over the run).
     pub fn overlaps(&self, range: Range<usize>) -> bool {
         let Some(patterns) = &self.exceptions.patterns else { return false };
         let text = self.text;
@@ -914,9 +915,11 @@ impl Excused<'_> {
             search = Search { last: None, from: to, asked: search.asked };
             break;
         }
-        // From there, the search's matches that start before the range ends.
-        while let Some(found) = regex.find_at(upto(range.end), search.from).filter(|m| m.start() < range.end)
-        {
+        // From there, the search's matches that start before the range ends (none when it has
+        // gone past the end already, as for a range inside the one asked about before).
+        while search.from < range.end {
+            let found = regex.find_at(upto(range.end), search.from).filter(|m| m.start() < range.end);
+            let Some(found) = found else { break };
             let m = (found.start(), found.end());
             search.last = Some(m);
             search.from = found.end();
@@ -1458,10 +1461,11 @@ mod tests {
                 let chain: Vec<Range<usize>> = patterns.find_iter(&text).collect();
                 let excused = exceptions.within(&text);
                 let starts: Vec<usize> = (0..text.len()).filter(|&s| text.is_char_boundary(s)).collect();
-                // Ranges of one to three characters, in order, with a jump back now and then.
+                // Ranges of one to three characters, or now and then of up to twenty (so that the
+                // next may lie inside one), in order, with a jump back now and then.
                 let mut i = 0;
                 while i < starts.len() {
-                    let n = 1 + random.below(3);
+                    let n = if random.below(8) == 0 { 1 + random.below(20) } else { 1 + random.below(3) };
                     let end = starts.get(i + n).copied().unwrap_or(text.len());
                     let range = starts[i]..end;
                     let expected = chain.iter().any(|m| m.start < range.end && range.start < m.end);
@@ -1487,6 +1491,14 @@ mod tests {
         let text = "zzzzzzzzzz a--b-c";
         assert!(!exceptions.within(text).overlaps(16..17));
         assert!(exceptions.within(text).overlaps(14..15));
+        // A range inside the one asked about before (an existence rule's `raw` match with a
+        // `tokens` match in it): the search has gone past its end.
+        let excused = exceptions.within(text);
+        assert!(!excused.overlaps(0..10));
+        assert!(!excused.overlaps(2..4));
+        assert!(excused.overlaps(11..17));
+        assert!(excused.overlaps(12..13));
+        assert!(!excused.overlaps(16..17));
     }
 
     #[test]
