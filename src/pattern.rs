@@ -780,8 +780,9 @@ fn best_piece(run: &[u8], ignore_case: bool) -> Option<Vec<u8>> {
 #[derive(Debug, Default)]
 pub struct Exceptions {
     patterns: Option<Patterns>,
-    /// The most bytes an exception can match, when that is at most [`NEAR`]: then only the
-    /// text near a match is searched for them (worked out when first needed).
+    /// The most bytes an exception can match, when that is at most [`NEAR`] and none matches
+    /// nothing: then only the text near what they might excuse is searched for them (worked
+    /// out when first needed).
     longest: std::sync::OnceLock<Option<usize>>,
 }
 
