@@ -149,28 +149,18 @@ fn a_newsroom_rule_runs_beside_or_instead_of_the_builtin_pack() {
     assert!(out.contains("Desk.Kyiv") && !out.contains("News.Azeri"), "{out}");
 }
 
-/// An existence rule whose `raw` match holds a `tokens` match, with exceptions: each is asked
-/// about in turn, the second inside the first (this panicked once, when exceptions came to be
-/// searched only near what they excuse).
+/// An existence rule whose `raw` match holds a `tokens` match, with exceptions (the fuzz seed
+/// of that shape): each match is asked about in turn, the second inside the first (this
+/// panicked once, when exceptions came to be searched only near what they excuse).
 #[test]
 fn a_match_inside_another_is_checked_against_the_exceptions() {
     let dir = scratch("nested-matches");
-    write(
-        &dir,
-        "rules/Desk/Nested.toml",
-        b"description = \"Flags a phrase and a word in it.\"\nmessage = \"found `{match}`\"\n[existence]\nraw = ['alpha beta gamma delta']\ntokens = ['beta']\nexceptions = ['zz']\n",
-    );
+    let rule =
+        std::fs::read("fuzz/seeds/rule_file/existence-raw-holding-a-token-short-exceptions.toml").unwrap();
+    write(&dir, "rules/Desk/Nested.toml", &rule);
     let article = write(&dir, "a.txt", b"alpha beta gamma delta and more words here\n");
     let rules = dir.join("rules");
-    let o = copydesk(&[
-        "check",
-        "--format",
-        "short",
-        "--no-default-rules",
-        "--rules",
-        rules.to_str().unwrap(),
-        &article,
-    ]);
+    let o = copydesk(&["check", "--no-default-rules", "--rules", rules.to_str().unwrap(), &article]);
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
     assert!(out.contains("found `alpha beta gamma delta`") && out.contains("found `beta`"), "{out}");
