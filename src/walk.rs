@@ -174,12 +174,36 @@ fn clean(path: PathBuf) -> PathBuf {
 /// Reads and decodes one file. Only regular files are read (a FIFO would block forever).
 pub fn read_file(path: &Path) -> Result<Article, Error> {
     let read_error = |source| Error::Read { path: path.to_owned(), source };
-    let metadata = fs::metadata(path).map_err(read_error)?;
-    if !metadata.is_file() {
-        return Err(Error::NotAFile { path: path.to_owned() });
-    }
-    let bytes = fs::read(path).map_err(read_error)?;
+    let bytes =
+        read_regular(path).map_err(read_error)?.ok_or_else(|| Error::NotAFile { path: path.to_owned() })?;
     decode(path.to_owned(), Format::from_path(path), bytes)
+}
+
+/// The bytes of a regular file; `None` for anything else. On Unix the file is opened without
+/// waiting (which a FIFO with no writer would) and then asked what it is: one lookup of the
+/// path, where asking first and opening after takes two.
+fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
+        let metadata = file.metadata()?;
+        if !metadata.is_file() {
+            return Ok(None);
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0).saturating_add(1));
+        // Read through `take`, which reads into the room made: a `File`'s own `read_to_end`
+        // asks the file's size and place again first, two more calls into the system.
+        Read::take(&mut file, u64::MAX).read_to_end(&mut bytes)?;
+        Ok(Some(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        if !fs::metadata(path)?.is_file() {
+            return Ok(None);
+        }
+        fs::read(path).map(Some)
+    }
 }
 
 /// Reads stdin; `name` gives the path shown and the markup.
