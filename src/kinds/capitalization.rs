@@ -191,6 +191,25 @@ impl Stream<'_, '_> {
     }
 }
 
+impl Stream<'_, '_> {
+    /// Passes over the words for which `keep` is false, up to the first for which it is true
+    /// (which is read next, as from no neighbour); quotations are not looked at, so `keep` may
+    /// be asked of a word in one.
+    fn skip_until(&mut self, keep: impl Fn(usize) -> bool) {
+        while let Some((_, words)) = self.blocks.get(self.block) {
+            let from = self.next.max(words.start);
+            if let Some(w) = (from..words.end).find(|&w| keep(w)) {
+                self.next = w;
+                self.fresh = true;
+                return;
+            }
+            self.block += 1;
+            self.next = self.blocks.get(self.block).map_or(0, |(_, words)| words.start);
+            self.fresh = true;
+        }
+    }
+}
+
 impl Iterator for Stream<'_, '_> {
     type Item = At;
 
@@ -535,9 +554,15 @@ impl Capitalization {
                 Some(*hash)
             })
         }));
+        // Before its hash, a word's first four bytes pass over most words that begin no name.
+        let prefixes = Prefixes::new(names.names.iter().map(|r| names.keys[r.start].as_str()));
+        let prose = cx.doc.prose.as_bytes();
+        let words = &cx.seg.words;
         let mut ahead: Vec<(At, u64, bool)> = Vec::with_capacity(longest); // each word's key hash, and whether possessive
         let mut run: Vec<Word> = Vec::with_capacity(longest);
-        while let Some(at) = stream.next() {
+        loop {
+            stream.skip_until(|w| prefixes.may_begin(prose, &words[w]));
+            let Some(at) = stream.next() else { break };
             let (hash, possessive) = key_hash(&cx.doc.prose, &cx.seg.words[at.w]);
             // A possessive ends a name, so no name's first word has one.
             if possessive || !maybe_first.has(hash) || !first_words.contains(&hash) {
@@ -651,6 +676,55 @@ impl Bits {
     fn has(&self, hash: u64) -> bool {
         let bit = hash >> self.shift;
         self.bits[(bit >> 6) as usize] & (1 << (bit & 63)) != 0
+    }
+}
+
+/// A set of words' first four bytes (fewer in a shorter word), without regard to case, as bits
+/// by a hash: it may hold a prefix it was not given, never lacks one it was. A word with a byte
+/// outside ASCII among them may begin any name (`K`, the kelvin sign, lowercases to `k`).
+struct Prefixes {
+    bits: Bits,
+}
+
+impl Prefixes {
+    fn new<'k>(keys: impl Iterator<Item = &'k str> + Clone) -> Prefixes {
+        let prefix = |key: &str| {
+            let bytes = key.as_bytes();
+            let mut four = [0u8; 4];
+            let n = bytes.len().min(4);
+            four[..n].copy_from_slice(&bytes[..n]);
+            Self::fold(u32::from_le_bytes(four), n)
+        };
+        Prefixes { bits: Bits::new(keys.map(prefix).map(Self::spread)) }
+    }
+
+    /// The bytes of a word, or its key, in ASCII: a capital gets 0x20 (the other bytes a word
+    /// has in ASCII, digits and `'-.,`, have it already), and the bytes past the word are 0.
+    #[inline(always)]
+    fn fold(four: u32, len: usize) -> u32 {
+        let mask = u32::MAX.checked_shr(32 - 8 * len as u32).unwrap_or(0);
+        (four | 0x2020_2020) & mask
+    }
+
+    #[inline(always)]
+    fn spread(folded: u32) -> u64 {
+        u64::from(folded).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// Whether the word at `range` of `prose` may begin a name.
+    #[inline(always)]
+    fn may_begin(&self, prose: &[u8], range: &Range<usize>) -> bool {
+        let n = (range.end - range.start).min(4);
+        let four = match prose.get(range.start..range.start + 4) {
+            Some(four) => u32::from_le_bytes(four.try_into().expect("four bytes")),
+            None => {
+                let mut four = [0u8; 4];
+                four[..n].copy_from_slice(&prose[range.start..range.start + n]);
+                u32::from_le_bytes(four)
+            }
+        };
+        let folded = Self::fold(four, n);
+        folded & 0x8080_8080 != 0 || self.bits.has(Self::spread(folded))
     }
 }
 
