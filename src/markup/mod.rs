@@ -149,17 +149,24 @@ fn build_prose<'a>(
     atom_ranges: &[Range<usize>],
     blocks: &[Block],
 ) -> Cow<'a, str> {
+    let urls: Vec<Range<usize>> = blocks
+        .iter()
+        .flat_map(|block| {
+            let start = block.range.start;
+            urls(&text[block.range.clone()]).into_iter().map(move |url| start + url.start..start + url.end)
+        })
+        .collect();
+    // Most plain text is prose throughout: then no class is written down for each byte.
+    if urls.is_empty() && atom_ranges.is_empty() && matches!(prose_ranges, [only] if *only == (0..text.len()))
+    {
+        return Cow::Borrowed(text);
+    }
     let mut class = vec![Class::Syntax; text.len()];
     for range in prose_ranges {
         class[range.clone()].fill(Class::Prose);
     }
-    for range in atom_ranges {
+    for range in atom_ranges.iter().chain(&urls) {
         class[range.clone()].fill(Class::Atom);
-    }
-    for block in blocks {
-        for url in urls(&text[block.range.clone()]) {
-            class[block.range.start + url.start..block.range.start + url.end].fill(Class::Atom);
-        }
     }
     if class.iter().all(|&c| c == Class::Prose) {
         return Cow::Borrowed(text);
