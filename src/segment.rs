@@ -33,6 +33,8 @@ pub struct Segments {
     /// For each word, whether it opens its sentence: no word of the sentence comes before it.
     pub initial: Vec<bool>,
     pub quotes: Vec<Range<usize>>,
+    /// Each block's range, and the indices of its words: what rules ask for most.
+    blocks: Vec<(Range<usize>, Range<usize>)>,
     /// Where the words of the last range asked for began (see [`Segments::word_indices`]).
     hint: Hint,
 }
@@ -60,6 +62,11 @@ impl Segments {
     /// of the whole list would read far apart in a long document's millions of words (a 20 MB
     /// article's rules ask some 440,000 times).
     pub fn word_indices(&self, range: &Range<usize>) -> Range<usize> {
+        // A block's words are known.
+        let block = self.blocks.partition_point(|(block, _)| block.start < range.start);
+        if let Some((_, words)) = self.blocks.get(block).filter(|(block, _)| block == range) {
+            return words.clone();
+        }
         let words = &self.words;
         let hint = self.hint.0.load(Ordering::Relaxed).min(words.len());
         let before = |w: &Range<usize>| w.start < range.start;
@@ -121,7 +128,9 @@ impl Segmenter {
             let text = doc.prose(block.range.clone());
             let base = block.range.start;
             self.sentences(text, base, &mut segments.sentences);
+            let first = segments.words.len();
             words(text, base, &mut segments.words);
+            segments.blocks.push((block.range.clone(), first..segments.words.len()));
             quotes(text, base, &mut segments.quotes);
         }
         segments.initial = initials(&segments.sentences, &segments.words);
@@ -661,6 +670,10 @@ mod tests {
             .collect();
         ranges.extend(seg.sentences.iter().cloned());
         ranges.extend(seg.words.iter().cloned());
+        // A block's words are kept as segmenting found them.
+        assert!(doc.blocks.len() > 40);
+        ranges.extend(doc.blocks.iter().map(|b| b.range.clone()));
+        ranges.extend(doc.blocks.iter().map(|b| b.range.start..b.range.end - 1));
         for round in 0..3 {
             if round == 1 {
                 ranges.sort_by_key(|r| r.start);
