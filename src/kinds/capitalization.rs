@@ -320,19 +320,27 @@ struct Names<'t> {
 }
 
 impl<'t> Names<'t> {
-    /// The name whose words these are, if it is one.
-    fn find(&self, hash: u64, words: &[Word]) -> Option<usize> {
-        let ids = self.by_hash.get(&hash)?;
+    /// The name whose words have these keys (and `hash`, their run's), if it is one.
+    fn find<'k>(&self, hash: u64, keys: impl ExactSizeIterator<Item = &'k Key<'k>> + Clone) -> Option<usize> {
+        self.find_among(self.by_hash.get(&hash)?, keys)
+    }
+
+    /// [`Names::find`] among the names `ids` whose runs have the hash.
+    fn find_among<'k>(
+        &self,
+        ids: &[usize],
+        keys: impl ExactSizeIterator<Item = &'k Key<'k>> + Clone,
+    ) -> Option<usize> {
         ids.iter().copied().find(|&k| {
-            self.names[k].len() == words.len()
-                && self.keys[self.names[k].clone()].iter().zip(words).all(|(key, w)| *key == w.key)
+            self.names[k].len() == keys.len()
+                && self.keys[self.names[k].clone()].iter().zip(keys.clone()).all(|(key, other)| key == other)
         })
     }
 
     /// Adds a name, unless it is one already.
     fn add(&mut self, words: &[Word<'t>]) {
         let hash = run_hash(words.iter().map(|w| w.hash));
-        if self.find(hash, words).is_some() {
+        if self.find(hash, words.iter().map(|w| &w.key)).is_some() {
             return;
         }
         self.by_hash.entry(hash).or_default().push(self.names.len());
@@ -433,25 +441,19 @@ impl Capitalization {
         (hash, possessive): (u64, bool),
         joined: bool,
     ) -> Word<'t> {
-        let prose: &'t str = &cx.doc.prose;
+        let key = Key::of(&cx.doc.prose[cx.seg.words[at.w].clone()]);
+        Word { possessive, mark: self.mark(cx, at, &key), hash, key, joined }
+    }
+
+    /// What a comparison reads of the word at `at`, whose key is `key`.
+    fn mark(&self, cx: &Context, at: At, key: &Key) -> Mark {
+        let prose: &str = &cx.doc.prose;
         let range = cx.seg.words[at.w].clone();
-        let text = &prose[range.clone()];
-        let case = case_of(text);
+        let case = case_of(&prose[range.clone()]);
         // Whether the word's case says nothing, as the first of a sentence or clause.
         let initial = case != Case::Other
             && (cx.seg.initial[at.w] || opens_clause(&prose[at.block_start..range.start]));
-        let key = Key::of(text);
-        Word {
-            possessive,
-            mark: Mark {
-                case,
-                informative: !initial && case != Case::Other,
-                connector: self.is_connector(&key),
-            },
-            hash,
-            key,
-            joined,
-        }
+        Mark { case, informative: !initial && case != Case::Other, connector: self.is_connector(key) }
     }
 
     fn is_connector(&self, key: &Key) -> bool {
@@ -559,7 +561,12 @@ impl Capitalization {
         let prose = cx.doc.prose.as_bytes();
         let words = &cx.seg.words;
         let mut ahead: Vec<(At, u64, bool)> = Vec::with_capacity(longest); // each word's key hash, and whether possessive
-        let mut run: Vec<Word> = Vec::with_capacity(longest);
+        let mut keys: Vec<Key> = Vec::with_capacity(longest);
+        // Each occurrence found: its name, and where its first word is. Most names occur once,
+        // and one occurrence differs from none: only those of a name that occurs again are read
+        // in full, below.
+        let mut found: Vec<(usize, At)> = Vec::new();
+        let mut counts = vec![0u32; names.names.len()];
         loop {
             stream.skip_until(|w| prefixes.may_begin(prose, &words[w]));
             let Some(at) = stream.next() else { break };
@@ -571,21 +578,20 @@ impl Capitalization {
             // The runs of joined words from here, up to the longest name, by their hashes; read in
             // full only where a name has the hash.
             ahead.clear();
-            run.clear();
+            keys.clear();
             ahead.push((at, hash, possessive));
             let mut run_hash = add_to_run(RUN_SEED, hash);
             let mut next = stream.clone();
             loop {
                 let n = ahead.len();
-                if is_length[n] && names.by_hash.contains_key(&run_hash) {
-                    // Read in full once each, for this name and any longer one that begins it
-                    // (whether a word is joined matters to neither).
-                    while let Some(&(at, hash, possessive)) = ahead.get(run.len()) {
-                        run.push(self.word_hashed(cx, at, (hash, possessive), false));
+                if let Some(ids) = is_length[n].then(|| names.by_hash.get(&run_hash)).flatten() {
+                    // Keyed once each, for this name and any longer one that begins it.
+                    while let Some(&(at, ..)) = ahead.get(keys.len()) {
+                        keys.push(Key::of(&cx.doc.prose[cx.seg.words[at.w].clone()]));
                     }
-                    if let Some(k) = names.find(run_hash, &run) {
-                        occurrences[k].push((at.w, marks.len()));
-                        marks.extend(run.iter().map(|w| w.mark));
+                    if let Some(k) = names.find_among(ids, keys.iter()) {
+                        found.push((k, at));
+                        counts[k] += 1;
                     }
                 }
                 if n == longest || ahead[n - 1].2 || !longer.has(run_hash) {
@@ -595,6 +601,18 @@ impl Capitalization {
                 let (hash, possessive) = key_hash(&cx.doc.prose, &cx.seg.words[at.w]);
                 run_hash = add_to_run(run_hash, hash);
                 ahead.push((at, hash, possessive));
+            }
+        }
+        // The words of an occurrence are one after another in one block, none in a quotation
+        // skipped (or the word after it would not be joined).
+        for (k, at) in found {
+            if counts[k] < 2 {
+                continue;
+            }
+            occurrences[k].push((at.w, marks.len()));
+            for w in at.w..at.w + names.names[k].len() {
+                let at = At { w, ..at };
+                marks.push(self.mark(cx, at, &Key::of(&cx.doc.prose[cx.seg.words[w].clone()])));
             }
         }
         (occurrences, marks)
