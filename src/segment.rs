@@ -33,6 +33,9 @@ pub struct Segments {
     /// For each word, whether it opens its sentence: no word of the sentence comes before it.
     pub initial: Vec<bool>,
     pub quotes: Vec<Range<usize>>,
+    /// The indices of the words that begin with an [`opening_byte`], in order: the words that
+    /// may be capitalized or open a name, which rules about names read and most words are not.
+    pub openers: Vec<usize>,
     /// Each block's range, and the indices of its words: what rules ask for most.
     blocks: Vec<(Range<usize>, Range<usize>)>,
     /// Where the words of the last range asked for began (see [`Segments::word_indices`]).
@@ -92,6 +95,12 @@ impl Segments {
     }
 }
 
+/// Whether a word that begins with this byte may be capitalized or open a name (`3M Asia`): an
+/// ASCII capital or digit, or a byte outside ASCII.
+pub fn opening_byte(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit() || !b.is_ascii()
+}
+
 /// `list.partition_point(pred)` where `pred` is known to hold for every item before `from`:
 /// searched from `from` in doubling steps, then by halves between the last two.
 pub(crate) fn partition_from<T>(list: &[T], from: usize, pred: impl Fn(&T) -> bool) -> usize {
@@ -130,6 +139,7 @@ impl Segmenter {
             self.sentences(text, base, &mut segments.sentences);
             let first = segments.words.len();
             words(text, base, &mut segments.words);
+            openers(doc.prose.as_bytes(), &segments.words, first, &mut segments.openers);
             segments.blocks.push((block.range.clone(), first..segments.words.len()));
             quotes(text, base, &mut segments.quotes);
         }
@@ -228,6 +238,18 @@ impl Segmenter {
         let is_initial = letters.chars().count() == 1 && letters.starts_with(char::is_uppercase);
         !is_initial && !self.abbreviations.contains(word)
     }
+}
+
+/// Adds to `out` the indices of the words from `first` on that begin with an [`opening_byte`],
+/// without a branch on each word (which the processor could not guess).
+fn openers(prose: &[u8], words: &[Range<usize>], first: usize, out: &mut Vec<usize>) {
+    let mut end = out.len();
+    out.resize(end + (words.len() - first), 0);
+    for (i, word) in words.iter().enumerate().skip(first) {
+        out[end] = i;
+        end += usize::from(opening_byte(prose[word.start]));
+    }
+    out.truncate(end);
 }
 
 /// Whether each word opens its sentence: the word before it starts before the sentence does.
@@ -647,6 +669,18 @@ mod tests {
         let inside = text.find("battles").unwrap();
         assert!(seg.in_quote(inside));
         assert!(!seg.in_quote(text.find("it said").unwrap()));
+    }
+
+    #[test]
+    fn openers_are_the_words_that_begin_with_a_capital_a_digit_or_a_letter_outside_ascii() {
+        let text = "The Minsk group met in Moscow, 3 days after zürich and Émile's iPhone.\n\n\
+                    # a Heading\n\nx 9x";
+        let doc = Document::parse(text, Format::Markdown);
+        let seg = segmenter().segment(&doc);
+        let openers: Vec<&str> = seg.openers.iter().map(|&w| &text[seg.words[w].clone()]).collect();
+        assert_eq!(openers, ["The", "Minsk", "Moscow", "3", "Émile's", "Heading", "9x"]);
+        let every = seg.words.iter().enumerate().filter(|(_, w)| opening_byte(text.as_bytes()[w.start]));
+        assert_eq!(seg.openers, every.map(|(i, _)| i).collect::<Vec<_>>());
     }
 
     #[test]

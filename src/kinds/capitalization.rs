@@ -316,22 +316,25 @@ struct Names<'t> {
     keys: Vec<Key<'t>>,
     /// The hash of each key in `keys`.
     hashes: Vec<u64>,
-    by_hash: Map<u64, Vec<usize>>,
+    /// The last name added whose run has a hash (the runs of two names seldom share one)...
+    by_hash: Map<u64, usize>,
+    /// ... and for each name, the one added before it with the same hash, if any.
+    same_hash: Vec<Option<usize>>,
 }
 
 impl<'t> Names<'t> {
     /// The name whose words have these keys (and `hash`, their run's), if it is one.
     fn find<'k>(&self, hash: u64, keys: impl ExactSizeIterator<Item = &'k Key<'k>> + Clone) -> Option<usize> {
-        self.find_among(self.by_hash.get(&hash)?, keys)
+        self.find_from(*self.by_hash.get(&hash)?, keys)
     }
 
-    /// [`Names::find`] among the names `ids` whose runs have the hash.
-    fn find_among<'k>(
+    /// [`Names::find`] among the name `last` and those added before it with its run's hash.
+    fn find_from<'k>(
         &self,
-        ids: &[usize],
+        last: usize,
         keys: impl ExactSizeIterator<Item = &'k Key<'k>> + Clone,
     ) -> Option<usize> {
-        ids.iter().copied().find(|&k| {
+        std::iter::successors(Some(last), |&k| self.same_hash[k]).find(|&k| {
             self.names[k].len() == keys.len()
                 && self.keys[self.names[k].clone()].iter().zip(keys.clone()).all(|(key, other)| key == other)
         })
@@ -343,7 +346,7 @@ impl<'t> Names<'t> {
         if self.find(hash, words.iter().map(|w| &w.key)).is_some() {
             return;
         }
-        self.by_hash.entry(hash).or_default().push(self.names.len());
+        self.same_hash.push(self.by_hash.insert(hash, self.names.len()));
         self.names.push(self.keys.len()..self.keys.len() + words.len());
         self.keys.extend(words.iter().map(|w| w.key.clone()));
         self.hashes.extend(words.iter().map(|w| w.hash));
@@ -491,8 +494,7 @@ impl Capitalization {
             stretch.clear();
         };
         let mut stream = stream;
-        let words_of_document = &cx.seg.words;
-        let prose = cx.doc.prose.as_bytes();
+        let (openers, mut opener) = (&cx.seg.openers, 0);
         while let Some(at) = stream.next() {
             let text = &cx.doc.prose[cx.seg.words[at.w].clone()];
             let first = text.as_bytes()[0];
@@ -521,8 +523,12 @@ impl Capitalization {
                 end_stretch(&mut stretch);
             }
             // No stretch is open, so only a word that begins with a capital, a digit or a byte
-            // outside ASCII may open the next: the words before it (most words) are passed over.
-            stream.seek(super::next_opening_word(words_of_document, prose, at.w + 1));
+            // outside ASCII (an opener) may open the next: the words before it (most words) are
+            // passed over.
+            while openers.get(opener).is_some_and(|&w| w <= at.w) {
+                opener += 1;
+            }
+            stream.seek(openers.get(opener).copied().unwrap_or(cx.seg.words.len()));
         }
         end_stretch(&mut stretch);
         names
@@ -584,12 +590,12 @@ impl Capitalization {
             let mut next = stream.clone();
             loop {
                 let n = ahead.len();
-                if let Some(ids) = is_length[n].then(|| names.by_hash.get(&run_hash)).flatten() {
+                if let Some(&last) = is_length[n].then(|| names.by_hash.get(&run_hash)).flatten() {
                     // Keyed once each, for this name and any longer one that begins it.
                     while let Some(&(at, ..)) = ahead.get(keys.len()) {
                         keys.push(Key::of(&cx.doc.prose[cx.seg.words[at.w].clone()]));
                     }
-                    if let Some(k) = names.find_among(ids, keys.iter()) {
+                    if let Some(k) = names.find_from(last, keys.iter()) {
                         found.push((k, at));
                         counts[k] += 1;
                     }
@@ -624,8 +630,11 @@ impl Capitalization {
     /// "Mortgage Brokers" in "National Association of Mortgage Brokers", are not names alone).
     /// `runs` is scratch space, and the names are left in `out`.
     fn candidates(&self, words: &[Word], runs: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>) {
-        let capitalized =
-            |w: &Word| w.mark.case != Case::Lower && w.key.as_str().chars().any(char::is_alphabetic);
+        let capitalized = |w: &Word| {
+            w.mark.case != Case::Lower
+                && (w.key.as_str().as_bytes()[0].is_ascii_alphabetic()
+                    || w.key.as_str().chars().any(char::is_alphabetic))
+        };
         runs.clear();
         out.clear();
         let mut i = 0;

@@ -345,49 +345,6 @@ pub fn match_case(written: &str, replacement: &str) -> String {
     replacement.to_owned()
 }
 
-/// Whether a word that begins with this byte may be capitalized or open a name (`3M Asia`): an
-/// ASCII capital or digit, or a byte outside ASCII.
-fn opening_byte(b: u8) -> bool {
-    b.is_ascii_uppercase() || b.is_ascii_digit() || !b.is_ascii()
-}
-
-/// Where the next [`opening_byte`] is, from `from` on: eight bytes at a time, told apart by
-/// arithmetic on them as one number.
-fn next_opening_byte(bytes: &[u8], from: usize) -> Option<usize> {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Each byte's top bit is set by adding to its low seven bits what takes `bound` to 0x80.
-    let at_least = |low: u64, bound: u8| low + u64::from_ne_bytes([0x80 - bound; 8]);
-    let mut i = from;
-    while i + 8 <= bytes.len() {
-        let chunk = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("eight bytes"));
-        let low = chunk & LOW;
-        let digits = at_least(low, b'0') & !at_least(low, b'9' + 1);
-        let capitals = at_least(low, b'A') & !at_least(low, b'Z' + 1);
-        let found = (chunk | digits | capitals) & HIGH;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes.get(i..)?.iter().position(|&b| opening_byte(b)).map(|at| i + at)
-}
-
-/// The index in `words` (a document's, in `prose`) of the first word from index `w` on that
-/// begins with an [`opening_byte`]; `words.len()` when none does. The words before it (most
-/// words begin with a lowercase letter) are passed over by their bytes, eight at a time.
-pub(crate) fn next_opening_word(words: &[Range<usize>], prose: &[u8], mut w: usize) -> usize {
-    let mut from = w.checked_sub(1).map_or(0, |before| words[before].end);
-    loop {
-        let Some(byte) = next_opening_byte(prose, from) else { return words.len() };
-        w = crate::segment::partition_from(words, w, |word| word.end <= byte);
-        match words.get(w) {
-            Some(word) if !opening_byte(prose[word.start]) => from = word.end,
-            _ => return w,
-        }
-    }
-}
-
 /// Whether a word or phrase is written in capitals: two letters or more, none lowercase
 /// ("OSCE", "LABOUR REFORM").
 pub fn in_capitals(text: &str) -> bool {
@@ -420,21 +377,6 @@ pub fn is_literal(form: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn opening_bytes_are_found_eight_bytes_at_a_time() {
-        let every: Vec<u8> = (0..=255).rev().chain(0..=255).collect();
-        for from in 0..every.len() {
-            let expected = every[from..].iter().position(|&b| opening_byte(b)).map(|at| from + at);
-            assert_eq!(next_opening_byte(&every, from), expected, "from {from}");
-        }
-        let text = b"the minsk group met in moscow, 3 days after zurich \xc3\x89";
-        let found: Vec<usize> =
-            std::iter::successors(next_opening_byte(text, 0), |&at| next_opening_byte(text, at + 1))
-                .collect();
-        assert_eq!(found, vec![31, 51, 52]);
-        assert_eq!(next_opening_byte(b"", 0), None);
-    }
 
     /// Read as bytes, an ASCII text is in capitals exactly when it is read as characters.
     #[test]

@@ -527,25 +527,34 @@ impl Names {
             });
             Some(found.len() - 1)
         };
+        // Only the words that begin with a capital, a digit or a letter outside ASCII (the
+        // openers) may be capitalized: the others (most words) are not read.
+        let (openers, mut opener) = (&cx.seg.openers, 0);
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
-            // The last word, whether capitalized, and its use if it has one.
-            let mut previous: Option<(usize, bool, Option<usize>)> = None;
-            for range in cx.seg.words_in(&block.range) {
+            let indices = cx.seg.word_indices(&block.range);
+            while openers.get(opener).is_some_and(|&w| w < indices.start) {
+                opener += 1;
+            }
+            // The last word read (its index, end and whether capitalized) and its use if it has
+            // one: a word not read is not capitalized.
+            let mut previous: Option<(usize, usize, bool, Option<usize>)> = None;
+            while let Some(&at) = openers.get(opener).filter(|&&w| w < indices.end) {
+                opener += 1;
+                let range = &cx.seg.words[at];
                 let text = &cx.doc.text[range.clone()];
                 let first = text.as_bytes()[0];
-                let capitalized = !first.is_ascii_lowercase()
-                    && (first.is_ascii_uppercase() || text.starts_with(char::is_uppercase))
+                let capitalized = (first.is_ascii_uppercase() || text.starts_with(char::is_uppercase))
                     && !in_capitals(key_of_written(text))
                     && cx.counts(range);
-                let before = previous.replace((range.end, capitalized, None));
+                let before = previous.replace((at, range.end, capitalized, None)).filter(|b| b.0 + 1 == at);
                 if !capitalized {
                     continue;
                 }
-                let after_capital = before.is_some_and(|(end, capitalized, _)| {
+                let after_capital = before.is_some_and(|(_, end, capitalized, _)| {
                     let gap = &cx.doc.prose[end..range.start];
                     capitalized && !gap.is_empty() && gap.chars().all(crate::markup::is_gap)
                 });
-                previous = Some((range.end, true, add(text, after_capital, before.and_then(|b| b.2))));
+                previous = Some((at, range.end, true, add(text, after_capital, before.and_then(|b| b.3))));
             }
         }
         // The spellings: uses of one key together, by first letter and then length. Sorted by a
