@@ -52,8 +52,10 @@ const PHASES: [&str; 3] = ["(parsing)", "(segmenting)", "(prefilter: folding and
 /// whose patterns need a literal the document lacks skips them without a regex search.
 #[derive(Debug)]
 struct Prefilter {
-    /// Every literal, lowercase, once.
+    /// Every literal, lowercase, once (without its [`pattern::WORD_END`]).
     literals: Vec<Vec<u8>>,
+    /// For each literal, whether it is found only where no word character follows it.
+    word_end: Vec<bool>,
     /// Over a run of few documents, an NFA: quick to build.
     few: Option<AhoCorasick>,
     /// Over many documents, or a long one: a DFA, three times as quick to search, walked by hand
@@ -88,13 +90,16 @@ impl Prefilter {
         let mut bases = vec![0];
         let mut index: Map<&[u8], usize> = Map::default();
         let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut word_end: Vec<bool> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut slot = 0;
         for rule in rules {
             for set in &rule.literals {
                 for literal in set {
                     let i = *index.entry(literal).or_insert_with(|| {
-                        literals.push(literal.clone());
+                        let bare = literal.strip_suffix(&[crate::pattern::WORD_END]);
+                        literals.push(bare.unwrap_or(literal).to_vec());
+                        word_end.push(bare.is_some());
                         owners.push(Vec::new());
                         literals.len() - 1
                     });
@@ -110,7 +115,7 @@ impl Prefilter {
         let few = (!literals.is_empty() && documents.is_some_and(|n| n < 100))
             .then(|| AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&literals).ok())
             .flatten();
-        Prefilter { literals, few, many: OnceLock::new(), owners, bases }
+        Prefilter { literals, word_end, few, many: OnceLock::new(), owners, bases }
     }
 
     /// For each slot, whether one of its literals is in `prose` (a document's, or a region's of
@@ -135,12 +140,16 @@ impl Prefilter {
             // No literals: every pattern is searched.
             present.fill(true);
         } else if let (Some(automaton), false) = (&self.few, long) {
-            for m in automaton.find_overlapping_iter(&crate::pattern::fold(prose)) {
-                found(m.pattern().as_usize());
+            let folded = crate::pattern::fold(prose);
+            for m in automaton.find_overlapping_iter(&folded) {
+                let literal = m.pattern().as_usize();
+                if !self.word_end[literal] || crate::pattern::may_end_word(folded.as_bytes(), m.end()) {
+                    found(literal);
+                }
             }
         } else if let Some((dfa, longest)) = many() {
             let mut seen = vec![false; self.owners.len()];
-            walk(dfa, crate::pattern::fold(prose).as_bytes(), *longest, &mut seen);
+            walk(dfa, crate::pattern::fold(prose).as_bytes(), *longest, &self.word_end, &mut seen);
             seen.iter().enumerate().filter(|&(_, s)| *s).for_each(|(literal, _)| found(literal));
         } else {
             // No automaton could be built: every pattern is searched.
@@ -172,9 +181,10 @@ impl Prefilter {
 
 /// Marks in `seen` every literal of `dfa` (an unanchored, standard Aho-Corasick DFA, whose match
 /// states list every literal ending there) found in `text`, walking [`WALKS`] parts of it in
-/// step. Each part runs on past its end by the longest literal less one byte, so that a literal
-/// that starts in a part is found whole in it.
-fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, seen: &mut [bool]) {
+/// step; a literal of `word_end` only where no word character follows it. Each part runs on past
+/// its end by the longest literal less one byte, so that a literal that starts in a part is
+/// found whole in it.
+fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, word_end: &[bool], seen: &mut [bool]) {
     use aho_corasick::automaton::Automaton;
     // An unanchored DFA always has a start state; were there none, every literal counts as
     // found, so that no rule is skipped.
@@ -182,18 +192,35 @@ fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, seen: &mut [b
         seen.fill(true);
         return;
     };
-    let step = |state: StateID, byte: u8, seen: &mut [bool]| {
-        let next = dfa.next_state(Anchored::No, state, byte);
-        if dfa.is_special(next) && dfa.is_match(next) {
-            for i in 0..dfa.match_len(next) {
-                seen[dfa.match_pattern(next, i).as_usize()] = true;
+    // Marks the literals that end at the byte at `at`, where the walk has reached `state`.
+    #[inline(never)]
+    fn matched(
+        dfa: &aho_corasick::dfa::DFA,
+        state: StateID,
+        text: &[u8],
+        at: usize,
+        word_end: &[bool],
+        seen: &mut [bool],
+    ) {
+        use aho_corasick::automaton::Automaton;
+        for i in 0..dfa.match_len(state) {
+            let literal = dfa.match_pattern(state, i).as_usize();
+            if !word_end[literal] || crate::pattern::may_end_word(text, at + 1) {
+                seen[literal] = true;
             }
+        }
+    }
+    // The state after the byte at `at`.
+    let step = |state: StateID, at: usize, seen: &mut [bool]| {
+        let next = dfa.next_state(Anchored::No, state, text[at]);
+        if dfa.is_special(next) && dfa.is_match(next) {
+            matched(dfa, next, text, at, word_end, seen);
         }
         next
     };
     let part = text.len() / WALKS;
     if part < 4 * longest.max(16) {
-        text.iter().fold(start, |state, &byte| step(state, byte, seen));
+        (0..text.len()).fold(start, |state, at| step(state, at, seen));
         return;
     }
     let begins: [usize; WALKS] = std::array::from_fn(|k| k * part);
@@ -203,12 +230,11 @@ fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, seen: &mut [b
     let mut states = [start; WALKS];
     for i in 0..part {
         for k in 0..WALKS {
-            states[k] = step(states[k], text[begins[k] + i], seen);
+            states[k] = step(states[k], begins[k] + i, seen);
         }
     }
     for k in 0..WALKS {
-        let rest = &text[begins[k] + part..ends[k]];
-        rest.iter().fold(states[k], |state, &byte| step(state, byte, seen));
+        (begins[k] + part..ends[k]).fold(states[k], |state, at| step(state, at, seen));
     }
 }
 
@@ -469,7 +495,8 @@ mod tests {
     }
 
     /// The DFA walked over four parts of a text finds the same literals as the crate's own
-    /// overlapping search, literals across the parts' edges included.
+    /// overlapping search, literals across the parts' edges included; those that must end a word
+    /// only where no letter follows.
     #[test]
     fn walking_in_parts_finds_every_literal() {
         let mut random = crate::hash::Random::new(0x0123_4567_89ab_cdef);
@@ -478,18 +505,20 @@ mod tests {
             let literals: Vec<Vec<u8>> = (0..1 + random.below(12))
                 .map(|_| (0..1 + random.below(9)).map(|_| alphabet[random.below(4)]).collect())
                 .collect();
+            let word_end: Vec<bool> = literals.iter().map(|_| random.below(2) == 0).collect();
             let len = if round % 3 == 0 { random.below(100) } else { 300 + random.below(3000) };
             let text: Vec<u8> = (0..len).map(|_| alphabet[random.below(4)]).collect();
             let automaton = AhoCorasick::new(&literals).unwrap();
             let mut expected = vec![false; literals.len()];
             for m in automaton.find_overlapping_iter(&text) {
-                expected[m.pattern().as_usize()] = true;
+                let literal = m.pattern().as_usize();
+                expected[literal] |= !word_end[literal] || text.get(m.end()).is_none_or(|&b| b == b' ');
             }
             let dfa =
                 aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&literals).unwrap();
             let longest = literals.iter().map(Vec::len).max().unwrap();
             let mut seen = vec![false; literals.len()];
-            walk(&dfa, &text, longest, &mut seen);
+            walk(&dfa, &text, longest, &word_end, &mut seen);
             assert_eq!(seen, expected, "{literals:?} in {:?}", String::from_utf8_lossy(&text));
         }
     }
