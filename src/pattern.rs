@@ -47,6 +47,10 @@ pub struct Patterns {
     /// The rule's prefilter slot for the literals one of which is in every match; `None` when
     /// the patterns have no such short list (`\w+-\w+`), and are always searched.
     slot: Option<usize>,
+    /// Whether the prefilter may find its literals where nothing matches for their case (the
+    /// patterns keep case, and the literals have letters, which the prefilter finds in any case:
+    /// LowercaseDayName's `monday` is in every `Monday`).
+    case_blind: bool,
 }
 
 /// A rule's regex, compiled when first searched with for a built-in rule (whose regexes the
@@ -230,9 +234,11 @@ impl Patterns {
             }
         }
         let literals = if prefilter { required_literals(&source, ignore_case) } else { None };
+        let case_blind = !ignore_case
+            && literals.as_ref().is_some_and(|l| l.iter().any(|l| l.iter().any(u8::is_ascii_alphabetic)));
         let slot = literals.map(|literals| cx.prefilter(literals));
         let regex = Box::new(LazyRegex { source, ignore_case, compiled });
-        Some(Patterns { regex, items, words, anchored, slot })
+        Some(Patterns { regex, items, words, anchored, slot, case_blind })
     }
 
     /// Compiles a list that may be empty (`None` then); `None` outside when it has mistakes.
@@ -276,6 +282,12 @@ impl Patterns {
     /// Whether the rule set's prefilter looks for literals of these patterns.
     pub fn prefiltered(&self) -> bool {
         self.slot.is_some()
+    }
+
+    /// Whether the patterns nearly always match where the prefilter finds their literals: they
+    /// are prefiltered, and not blind to case there.
+    pub fn nearly_sure(&self) -> bool {
+        self.prefiltered() && !self.case_blind
     }
 
     /// Where the first match in `text` may start, or `None` when nothing in `text` matches: a
@@ -1196,6 +1208,23 @@ mod tests {
             Some(p) if cx.problems.is_empty() => Ok(p),
             _ => Err(cx.problems.into_iter().map(|p| (p.message, file[p.span].to_string())).collect()),
         }
+    }
+
+    /// Patterns that keep case are not sure to match where the prefilter, blind to case, finds
+    /// literals with letters: a rule searches the whole document for them first.
+    #[test]
+    fn patterns_that_keep_case_are_not_sure_where_their_letters_are_found() {
+        let sure = |pattern: &str, ignore_case: bool| {
+            let language = crate::pack::Language::default();
+            let mut cx = Compiler::new("", &language);
+            let list = [Spanned::new(0..0, pattern.to_owned())];
+            let patterns = Patterns::compile(&mut cx, &list, Mode::Words, ignore_case).unwrap();
+            (patterns.prefiltered(), patterns.nearly_sure())
+        };
+        assert_eq!(sure("monday|tuesday", false), (true, false));
+        assert_eq!(sure("monday|tuesday", true), (true, true));
+        assert_eq!(sure(r"[a-z]+ ;", false), (true, true), "no letter in ` ;`");
+        assert_eq!(sure(r"\w+-\w+", false), (false, false));
     }
 
     fn matches(list: &[&str], mode: Mode, text: &str) -> Vec<String> {

@@ -94,12 +94,13 @@ impl Context<'_> {
         P: IntoIterator<Item = &'p Patterns> + Clone,
     {
         // Patterns whose prefilter literals were found nearly always match: their blocks are
-        // searched from the first, without a search of the document before.
+        // searched from the first, without a search of the document before (but not those
+        // that keep case, whose literals the prefilter finds in any case).
         let earliest = patterns
             .clone()
             .into_iter()
             .filter(|p| p.may_match(self.present))
-            .filter_map(|p| if p.prefiltered() { Some(0) } else { p.earliest(&self.doc.prose) })
+            .filter_map(|p| if p.nearly_sure() { Some(0) } else { p.earliest(&self.doc.prose) })
             .min();
         let first =
             earliest.map_or(self.doc.blocks.len(), |e| self.doc.blocks.partition_point(|b| b.range.end <= e));
