@@ -133,6 +133,10 @@ impl Segmenter {
         // that a long document's list is not copied as it grows; room not written to costs no
         // memory.
         segments.words.reserve(doc.prose.len() / 5);
+        // And for the sentences (some 150 bytes each), and the words that may be capitalized
+        // (a fifth of news copy's).
+        segments.sentences.reserve(doc.prose.len() / 128);
+        segments.openers.reserve(doc.prose.len() / 24);
         for block in &doc.blocks {
             let text = doc.prose(block.range.clone());
             let base = block.range.start;

@@ -471,9 +471,17 @@ impl Capitalization {
     /// ("Émile", "$5") is read in full. A stretch too short to hold a name (most are one
     /// capitalized word) is not read in full.
     fn names<'t>(&self, cx: &Context<'t>, stream: Stream<'_, 't>) -> Names<'t> {
-        let mut names = Names::default();
-        let mut stretch: Vec<At> = Vec::new();
-        let mut words: Vec<Word<'t>> = Vec::new();
+        // Room made once for what a story's capitalized words make (a name takes two or more).
+        let room = cx.seg.openers.len() / 2;
+        let mut names = Names {
+            names: Vec::with_capacity(room / 2),
+            keys: Vec::with_capacity(room),
+            hashes: Vec::with_capacity(room),
+            by_hash: Map::with_capacity_and_hasher(room / 2, Default::default()),
+            same_hash: Vec::with_capacity(room / 2),
+        };
+        let mut stretch: Vec<At> = Vec::with_capacity(16);
+        let mut words: Vec<Word<'t>> = Vec::with_capacity(16);
         let (mut runs, mut found) = (Vec::new(), Vec::new());
         let mut end_stretch = |stretch: &mut Vec<At>| {
             if stretch.len() >= self.min_words {
@@ -571,7 +579,7 @@ impl Capitalization {
         // Each occurrence found: its name, and where its first word is. Most names occur once,
         // and one occurrence differs from none: only those of a name that occurs again are read
         // in full, below.
-        let mut found: Vec<(usize, At)> = Vec::new();
+        let mut found: Vec<(usize, At)> = Vec::with_capacity(2 * names.names.len());
         let mut counts = vec![0u32; names.names.len()];
         loop {
             stream.skip_until(|w| prefixes.may_begin(prose, &words[w]));

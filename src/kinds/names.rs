@@ -485,8 +485,9 @@ impl Names {
             /// Its first letter, length and the hash of its key, as one number to sort by.
             order: u64,
         }
-        let mut buffer = String::new();
-        let mut found: Vec<Use> = Vec::new();
+        // Room for a use of each word that may be capitalized, made once.
+        let mut buffer = String::with_capacity(8 * cx.seg.openers.len());
+        let mut found: Vec<Use> = Vec::with_capacity(cx.seg.openers.len());
         // Adds a use of a capitalized word, if it is long enough (as `Names::close` measures it)
         // to be close to another, and returns its index; the use of the word before it, if it has
         // a given name, is no longer the last of its run.
