@@ -191,16 +191,22 @@ impl Duplicate {
         let mut repeats = Vec::new();
         let (mut key, mut other) = (Vec::new(), Vec::new());
         for unit in units {
-            normalise_into(&stripped(cx.doc.prose(unit.clone()), strip), &mut key);
+            let text = stripped(cx.doc.prose(unit.clone()), strip);
+            normalise_into(&text, &mut key);
             if key.is_empty() {
                 continue;
             }
             let mut hasher = crate::hash::FxHasher::default();
             hasher.write(&key);
             let earlier = first.entry(hasher.finish()).or_default();
+            // A unit written the same way as an earlier one (a copy, most often) is the same
+            // without normalising the earlier one again.
             let same = |e: &&Range<usize>| {
-                normalise_into(&stripped(cx.doc.prose((*e).clone()), strip), &mut other);
-                other == key
+                let earlier = stripped(cx.doc.prose((*e).clone()), strip);
+                *earlier == *text || {
+                    normalise_into(&earlier, &mut other);
+                    other == key
+                }
             };
             match earlier.iter().find(same) {
                 Some(e) if first_only => return vec![(unit, e.clone())],
