@@ -179,31 +179,26 @@ pub fn read_file(path: &Path) -> Result<Article, Error> {
     decode(path.to_owned(), Format::from_path(path), bytes)
 }
 
-/// The bytes of a regular file; `None` for anything else. On Unix the file is opened without
-/// waiting (which a FIFO with no writer would) and then asked what it is: one lookup of the
-/// path, where asking first and opening after takes two.
+/// The bytes of a regular file; `None` for anything else, which is never opened (opening a FIFO
+/// would wait for a writer, or take what a waiting one writes; opening a device may act on it).
+/// The size asked of the path gives the room to read into: `fs::read` would open the file and
+/// then ask its size and place again, two more calls into the system for each file.
 fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let metadata = fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Ok(None);
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Should the path have become a FIFO since it was asked about, the open does not wait.
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let mut file = fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path)?;
-        let metadata = file.metadata()?;
-        if !metadata.is_file() {
-            return Ok(None);
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0).saturating_add(1));
-        // Read through `take`, which reads into the room made: a `File`'s own `read_to_end`
-        // asks the file's size and place again first, two more calls into the system.
-        Read::take(&mut file, u64::MAX).read_to_end(&mut bytes)?;
-        Ok(Some(bytes))
-    }
-    #[cfg(not(unix))]
-    {
-        if !fs::metadata(path)?.is_file() {
-            return Ok(None);
-        }
-        fs::read(path).map(Some)
-    }
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0).saturating_add(1));
+    // Read through `take`, which reads into the room made: a `File`'s own `read_to_end` asks
+    // the file's size and place first.
+    Read::take(&mut file, u64::MAX).read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// Reads stdin; `name` gives the path shown and the markup.

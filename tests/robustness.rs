@@ -181,7 +181,29 @@ fn what_cannot_be_read_is_named_and_never_waited_on() {
         let o = check_beside(&dir, &[dir.to_str().expect("UTF-8")], &[]);
         assert_eq!(o.status.code(), Some(1), "{o:?}");
         assert_eq!(stderr(&o), "");
+        // Nor is it opened: a writer waiting on it stays waiting, its text not taken and lost.
+        let writer = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || fs::write(&fifo, "Azeri forces moved.\n").is_ok()
+        });
+        let o = check_beside(&dir, &[fifo.to_str().expect("UTF-8")], &[]);
+        assert!(stderr(&o).contains("pipe.txt: not a regular file"), "{o:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(!writer.is_finished(), "copydesk opened the FIFO: the writer was let go");
+        let mut reader = fs::File::open(&fifo).expect("the test reads the FIFO itself");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut reader, &mut text).expect("read the FIFO");
+        assert_eq!(text, "Azeri forces moved.\n");
+        assert!(writer.join().expect("the writer ends"));
         fs::remove_file(&fifo).expect("remove the FIFO");
+        // A socket is no file to read either.
+        let socket = dir.join("socket.md");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind a socket");
+        let o = check_beside(&dir, &[socket.to_str().expect("UTF-8")], &[]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains("socket.md: not a regular file"), "{o:?}");
+        drop(listener);
+        fs::remove_file(&socket).expect("remove the socket");
     }
     #[cfg(target_os = "linux")]
     {
