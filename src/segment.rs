@@ -88,6 +88,17 @@ impl Segments {
         first..last.max(first)
     }
 
+    /// The first of the [`Segments::openers`] at word index `from` or after. `cursor`, a place
+    /// in the list that only moves forward, is where the search starts and where it is left:
+    /// a kind reading the openers in order reads the list once.
+    #[inline]
+    pub fn next_opener(&self, cursor: &mut usize, from: usize) -> Option<usize> {
+        while self.openers.get(*cursor).is_some_and(|&w| w < from) {
+            *cursor += 1;
+        }
+        self.openers.get(*cursor).copied()
+    }
+
     /// Whether `offset` lies inside a direct quotation, its marks included.
     pub fn in_quote(&self, offset: usize) -> bool {
         let i = self.quotes.partition_point(|q| q.end <= offset);
@@ -685,6 +696,13 @@ mod tests {
         assert_eq!(openers, ["The", "Minsk", "Moscow", "3", "Émile's", "Heading", "9x"]);
         let every = seg.words.iter().enumerate().filter(|(_, w)| opening_byte(text.as_bytes()[w.start]));
         assert_eq!(seg.openers, every.map(|(i, _)| i).collect::<Vec<_>>());
+        // Asked in order, from every word on, with one cursor: the first opener there or after.
+        let mut cursor = 0;
+        for from in 0..=seg.words.len() + 1 {
+            let expected = seg.openers.iter().copied().find(|&w| w >= from);
+            assert_eq!(seg.next_opener(&mut cursor, from), expected, "from {from}");
+        }
+        assert_eq!(seg.next_opener(&mut cursor, 0), None, "the cursor does not go back");
     }
 
     #[test]

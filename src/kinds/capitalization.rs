@@ -189,9 +189,7 @@ impl Stream<'_, '_> {
         }
         self.fresh = true;
     }
-}
 
-impl Stream<'_, '_> {
     /// Passes over the words for which `keep` is false, up to the first for which it is true
     /// (which is read next, as from no neighbour); quotations are not looked at, so `keep` may
     /// be asked of a word in one.
@@ -502,7 +500,7 @@ impl Capitalization {
             stretch.clear();
         };
         let mut stream = stream;
-        let (openers, mut opener) = (&cx.seg.openers, 0);
+        let mut opener = 0;
         while let Some(at) = stream.next() {
             let text = &cx.doc.prose[cx.seg.words[at.w].clone()];
             let first = text.as_bytes()[0];
@@ -533,10 +531,7 @@ impl Capitalization {
             // No stretch is open, so only a word that begins with a capital, a digit or a byte
             // outside ASCII (an opener) may open the next: the words before it (most words) are
             // passed over.
-            while openers.get(opener).is_some_and(|&w| w <= at.w) {
-                opener += 1;
-            }
-            stream.seek(openers.get(opener).copied().unwrap_or(cx.seg.words.len()));
+            stream.seek(cx.seg.next_opener(&mut opener, at.w + 1).unwrap_or(cx.seg.words.len()));
         }
         end_stretch(&mut stretch);
         names
@@ -640,7 +635,7 @@ impl Capitalization {
     fn candidates(&self, words: &[Word], runs: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>) {
         let capitalized = |w: &Word| {
             w.mark.case != Case::Lower
-                && (w.key.as_str().as_bytes()[0].is_ascii_alphabetic()
+                && (w.key.as_str().as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
                     || w.key.as_str().chars().any(char::is_alphabetic))
         };
         runs.clear();

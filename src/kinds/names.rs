@@ -530,17 +530,15 @@ impl Names {
         };
         // Only the words that begin with a capital, a digit or a letter outside ASCII (the
         // openers) may be capitalized: the others (most words) are not read.
-        let (openers, mut opener) = (&cx.seg.openers, 0);
+        let mut opener = 0;
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             let indices = cx.seg.word_indices(&block.range);
-            while openers.get(opener).is_some_and(|&w| w < indices.start) {
-                opener += 1;
-            }
             // The last word read (its index, end and whether capitalized) and its use if it has
             // one: a word not read is not capitalized.
             let mut previous: Option<(usize, usize, bool, Option<usize>)> = None;
-            while let Some(&at) = openers.get(opener).filter(|&&w| w < indices.end) {
-                opener += 1;
+            let mut from = indices.start;
+            while let Some(at) = cx.seg.next_opener(&mut opener, from).filter(|&w| w < indices.end) {
+                from = at + 1;
                 let range = &cx.seg.words[at];
                 let text = &cx.doc.text[range.clone()];
                 let first = text.as_bytes()[0];
