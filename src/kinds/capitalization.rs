@@ -72,8 +72,22 @@ fn is_function_word(key: &Key) -> bool {
         }
         shapes
     });
+    static PACKED: std::sync::LazyLock<crate::hash::Set<u64>> =
+        std::sync::LazyLock::new(|| FUNCTION_WORDS.iter().filter_map(|f| packed(f)).collect());
     let (byte, bit) = key.shape();
-    SHAPES[byte] & bit != 0 && FUNCTION_WORDS.iter().any(|f| key.is(f))
+    // Every function word is short enough to be packed.
+    SHAPES[byte] & bit != 0 && packed(key.as_str()).is_some_and(|p| PACKED.contains(&p))
+}
+
+/// A word of up to seven bytes as one number, its ASCII letters lowercased and its length in the
+/// top byte: two words have the same number when they are the same without regard to ASCII case
+/// (as [`Key::is`] compares them). `None` for a longer word.
+fn packed(word: &str) -> Option<u64> {
+    let bytes = word.as_bytes();
+    let mut eight = [0u8; 8];
+    eight.get_mut(..bytes.len()).filter(|_| bytes.len() < 8)?.copy_from_slice(bytes);
+    eight[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(eight.map(|b| b.to_ascii_lowercase())))
 }
 
 const CONNECTORS: &[&str] = &[
@@ -97,6 +111,8 @@ pub struct Capitalization {
     /// The first byte and length of each connector, as bits (`shape`): most words are no
     /// connector by these alone.
     connector_shapes: Vec<u64>,
+    /// The connectors [`packed`] (all but those too long to be).
+    packed_connectors: crate::hash::Set<u64>,
     /// Lowercased words of each exception.
     exceptions: Vec<Vec<String>>,
 }
@@ -128,12 +144,19 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Capitalizat
         .collect();
     // A word's key is lowercase, so a connector with a capital inside ("vAn") is never one.
     connectors.retain(|c| c.to_lowercase() == *c);
-    let mut connector_shapes = vec![0u64; 256];
-    for connector in connectors.iter().filter(|c| !c.is_empty()) {
-        let (byte, bit) = shape(connector);
-        connector_shapes[byte] |= bit;
+    Some(Capitalization::new(min_words, connectors, exceptions))
+}
+
+impl Capitalization {
+    fn new(min_words: usize, connectors: Vec<String>, exceptions: Vec<Vec<String>>) -> Capitalization {
+        let mut connector_shapes = vec![0u64; 256];
+        for connector in connectors.iter().filter(|c| !c.is_empty()) {
+            let (byte, bit) = shape(connector);
+            connector_shapes[byte] |= bit;
+        }
+        let packed_connectors = connectors.iter().filter_map(|c| packed(c)).collect();
+        Capitalization { min_words, connectors, connector_shapes, packed_connectors, exceptions }
     }
-    Some(Capitalization { min_words, connectors, connector_shapes, exceptions })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -459,7 +482,12 @@ impl Capitalization {
 
     fn is_connector(&self, key: &Key) -> bool {
         let (byte, bit) = key.shape();
-        self.connector_shapes[byte] & bit != 0 && self.connectors.iter().any(|c| key.is(c))
+        self.connector_shapes[byte] & bit != 0
+            && match packed(key.as_str()) {
+                Some(p) => self.packed_connectors.contains(&p),
+                // A word too long to be packed is one only of the connectors that are too.
+                None => self.connectors.iter().any(|c| key.is(c)),
+            }
     }
 
     /// The names of the document. Names are made of capitalized words and connectors, so the
@@ -1196,25 +1224,16 @@ mod tests {
         let crate::kinds::Kind::Capitalization(builtin) = &rule.kind else { panic!("a capitalization rule") };
         let variant = |min_words: usize, connectors: &[&str], exceptions: &[&str]| {
             let connectors: Vec<String> = connectors.iter().map(|c| (*c).to_owned()).collect();
-            let mut connector_shapes = vec![0u64; 256];
-            for c in &connectors {
-                let (byte, bit) = shape(c);
-                connector_shapes[byte] |= bit;
-            }
-            Capitalization {
-                min_words,
-                connectors,
-                connector_shapes,
-                exceptions: exceptions
-                    .iter()
-                    .map(|e| e.split_whitespace().map(str::to_lowercase).collect())
-                    .collect(),
-            }
+            let exceptions =
+                exceptions.iter().map(|e| e.split_whitespace().map(str::to_lowercase).collect()).collect();
+            Capitalization::new(min_words, connectors, exceptions)
         };
         let kinds = [
             variant(builtin.min_words, CONNECTORS, &[]),
             variant(3, &["of", "de", "über"], &["minsk group", "Bank of England"]),
             variant(2, &[], &["new zealand"]),
+            // A connector too long to be packed, beside a short one.
+            variant(2, &["zwischen", "of"], &[]),
         ];
         // Names, each word of which is written capitalized, lowercase or in capitals at random;
         // and other words between them.
@@ -1236,8 +1255,10 @@ mod tests {
             "The Group",
             "20 Group",
             "3M Asia Group",
+            "Haus zwischen Welt",
         ];
-        let others = ["said", "the", "of", "and", "a", "x", "'s", "de", "über", "zürich", "OSCE", "He"];
+        let others =
+            ["said", "the", "of", "and", "a", "x", "'s", "de", "über", "zürich", "OSCE", "He", "zwischen"];
         let gaps = [
             " ", " ", " ", " ", " ", " ", ", ", ". ", " - ", ": ", "\n\n", " \"", "\" ", " “", "” ", "  ",
             "\n", " (", ") ",
