@@ -556,27 +556,21 @@ impl Names {
                 previous = Some((at, range.end, true, add(text, after_capital, before.and_then(|b| b.3))));
             }
         }
-        // The spellings: uses of one key together, by first letter and then length. Sorted by a
-        // number (the first letter, the length, and the key's hash), and by the keys themselves
-        // where that is the same: mostly uses of one key.
+        // The spellings: uses of one key together, by first letter and then length.
         let key = |u: &Use| &buffer[u.key.clone()];
-        found.sort_unstable_by(|a, b| a.order.cmp(&b.order).then_with(|| key(a).cmp(key(b))));
         struct Spelling {
             at: usize,
             uses: usize,
             introduced: bool,
         }
         let mut spellings: Vec<Spelling> = Vec::new();
-        let mut i = 0;
-        while i < found.len() {
-            let end = i + found[i..].iter().take_while(|u| key(u) == key(&found[i])).count();
+        for Range { start: i, end } in groups(&mut found, |u| u.order, key) {
             let uses = found[i..end].iter().filter(|u| u.ends_run);
             let introduced = uses.clone().any(|u| u.after_capital);
             // A spelling never last in its run (a given name, a title) is never compared.
             if let n @ 1.. = uses.count() {
                 spellings.push(Spelling { at: i, uses: n, introduced });
             }
-            i = end;
         }
         let established = |s: &Spelling| s.introduced || self.majority.is_some_and(|m| s.uses >= m);
         for (i, a) in spellings.iter().enumerate() {
@@ -732,6 +726,30 @@ impl Names {
     }
 }
 
+/// Sorts `items` into groups of one key, in the order of their numbers (equal keys have equal
+/// numbers) and then their keys, and returns the groups' ranges: sorted by number alone, and
+/// by key too only in a run of one number with two keys, which a number made from a hash seldom
+/// has.
+fn groups<'k, T>(
+    items: &mut [T],
+    number: impl Fn(&T) -> u64,
+    key: impl Fn(&T) -> &'k str,
+) -> Vec<Range<usize>> {
+    items.sort_unstable_by_key(&number);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        let mut end = i + items[i..].iter().take_while(|u| number(u) == number(&items[i])).count();
+        if items[i + 1..end].iter().any(|u| key(u) != key(&items[i])) {
+            items[i..end].sort_unstable_by(|a, b| key(a).cmp(key(b)));
+            end = i + items[i..end].iter().take_while(|u| key(u) == key(&items[i])).count();
+        }
+        out.push(i..end);
+        i = end;
+    }
+    out
+}
+
 /// Two words without the characters they share at the start and at the end (which no edit
 /// between them touches): "pashinyan", "pashinian" give "y", "i".
 fn without_common_ends<'a, 'b>(a: &'a str, b: &'b str) -> (&'a str, &'b str) {
@@ -786,6 +804,37 @@ fn key_of_written(mut word: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Groups made by number, and by key only where two keys share one, are those of a sort by
+    /// number and key: here many keys share a number.
+    #[test]
+    fn groups_are_those_of_a_sort_by_number_and_key() {
+        let mut random = crate::hash::Random::new(0x5851_f42d_4c95_7f2d);
+        let keys = ["a", "b", "c", "ab", "ba", "abc", "cb"];
+        // A key has one number, as a key's hash gives it; two keys may have the same.
+        let number = |key: &str| (key.len() as u64 + u64::from(key.as_bytes()[0])) % 3;
+        for _ in 0..2_000 {
+            let mut items: Vec<(u64, &str)> = (0..random.below(30))
+                .map(|_| keys[random.below(keys.len())])
+                .map(|key| (number(key), key))
+                .collect();
+            let mut sorted = items.clone();
+            sorted.sort();
+            let mut expected: Vec<((u64, &str), usize)> = Vec::new();
+            for item in sorted {
+                match expected.last_mut() {
+                    Some((first, n)) if *first == item => *n += 1,
+                    _ => expected.push((item, 1)),
+                }
+            }
+            let ranges = groups(&mut items, |i| i.0, |i| i.1);
+            for range in &ranges {
+                assert!(items[range.clone()].iter().all(|i| *i == items[range.start]), "one key a group");
+            }
+            let found: Vec<((u64, &str), usize)> = ranges.iter().map(|r| (items[r.start], r.len())).collect();
+            assert_eq!(found, expected);
+        }
+    }
 
     #[test]
     fn close_spellings() {
