@@ -268,18 +268,21 @@ fn openers(prose: &[u8], words: &[Range<usize>], first: usize, out: &mut Vec<usi
 }
 
 /// Whether each word opens its sentence: the word before it starts before the sentence does.
-/// A word before the first sentence counts from the start of the text.
+/// A word before the first sentence counts from the start of the text. That is the first word,
+/// and each first word at or after the start of a sentence (the word before it starts before
+/// that sentence, and so before the last sentence to start by the word): found by a search for
+/// each sentence, not a look at each word.
 fn initials(sentences: &[Range<usize>], words: &[Range<usize>]) -> Vec<bool> {
-    let mut out = Vec::with_capacity(words.len());
-    let mut s = 0; // sentences starting at or before the current word
-    let mut previous: Option<usize> = None;
-    for word in words {
-        while s < sentences.len() && sentences[s].start <= word.start {
-            s += 1;
+    let mut out = vec![false; words.len()];
+    if let Some(first) = out.first_mut() {
+        *first = true;
+    }
+    let mut w = 0;
+    for sentence in sentences {
+        w = partition_from(words, w, |word| word.start < sentence.start);
+        if let Some(initial) = out.get_mut(w) {
+            *initial = true;
         }
-        let start = s.checked_sub(1).map_or(0, |i| sentences[i].start);
-        out.push(previous.is_none_or(|p| p < start));
-        previous = Some(word.start);
     }
     out
 }
@@ -607,6 +610,43 @@ mod tests {
             assert_eq!(ours, theirs, "{text:?}");
         }
     }
+    /// Initial words found by a search for each sentence are those found by looking at each word.
+    #[test]
+    fn initials_are_those_found_word_by_word() {
+        let by_words = |sentences: &[Range<usize>], words: &[Range<usize>]| {
+            let mut s = 0;
+            let mut previous: Option<usize> = None;
+            let mut out = Vec::new();
+            for word in words {
+                while s < sentences.len() && sentences[s].start <= word.start {
+                    s += 1;
+                }
+                let start = s.checked_sub(1).map_or(0, |i| sentences[i].start);
+                out.push(previous.is_none_or(|p| p < start));
+                previous = Some(word.start);
+            }
+            out
+        };
+        let mut random = crate::hash::Random::new(11);
+        for _ in 0..5_000 {
+            // Words and sentences of a text of a few dozen bytes, each list in order.
+            let (mut words, mut sentences) = (Vec::new(), Vec::new());
+            let mut at = random.below(3);
+            while at < 60 {
+                let len = 1 + random.below(4);
+                words.push(at..at + len);
+                at += len + 1 + random.below(2);
+            }
+            let mut at = random.below(5);
+            while at < 60 {
+                let len = 1 + random.below(15);
+                sentences.push(at..at + len);
+                at += len + random.below(3);
+            }
+            assert_eq!(initials(&sentences, &words), by_words(&sentences, &words), "{sentences:?} {words:?}");
+        }
+    }
+
     /// Every ASCII byte, in runs that are often eight bytes or more long, so that bytes are told
     /// eight at a time beside every neighbour, a letter outside ASCII now and then.
     #[test]
