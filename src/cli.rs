@@ -350,10 +350,10 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     for input in &inputs {
         let path = match input {
             Input::Stdin => stdin_path.as_path(),
-            Input::File(path) => path.as_path(),
+            Input::File(path, _) => path.as_path(),
         };
         let config = match (input, path.parent()) {
-            (Input::File(_), Some(dir)) => {
+            (Input::File(..), Some(dir)) => {
                 by_directory.entry(dir.to_owned()).or_insert_with(|| config_path(&args.source, path)).clone()
             }
             _ => config_path(&args.source, path),
@@ -635,7 +635,7 @@ impl Job<'_> {
         let args = self.args;
         let Profile { config, set } = &self.profiles[profile];
         // A configuration's include and exclude say which files a directory walk checks.
-        if let (Input::File(path), Some(config)) = (input, config) {
+        if let (Input::File(path, _), Some(config)) = (input, config) {
             if (args.force_exclude || !self.named.contains(path)) && !config.walks_into(path) {
                 return Outcome::Skipped;
             }
@@ -645,7 +645,7 @@ impl Job<'_> {
                 walk::stdin_article(args.stdin_filename.as_deref(), bytes.to_vec())
             }
             (Input::Stdin, None) => walk::read_stdin(args.stdin_filename.as_deref()),
-            (Input::File(path), _) => walk::read_file(path),
+            (Input::File(path, walked), _) => walk::read_file(path, *walked),
         };
         let mut source = match article {
             Ok(Article::Text(source)) => source,
@@ -681,10 +681,10 @@ impl Job<'_> {
             // Whether the article changed where it lives: the file rewritten, or stdin given back
             // fixed (by the writer, in order).
             let written = match input {
-                Input::File(path) if changed => {
+                Input::File(path, _) if changed => {
                     write::replace(path, &source.text, &fixed.text).map(|()| true)
                 }
-                Input::File(_) => Ok(false),
+                Input::File(..) => Ok(false),
                 Input::Stdin => Ok(changed),
             };
             if matches!(written, Ok(true)) || matches!(input, Input::Stdin) {

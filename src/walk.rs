@@ -22,7 +22,33 @@ const BINARY_SNIFF: usize = 8192;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
     Stdin,
-    File(PathBuf),
+    File(PathBuf, Walked),
+}
+
+/// Whether a directory walk found the file, and saw then that it was a regular file: it is
+/// opened without asking its path what it is first. Inputs compare by their paths alone: two
+/// of one path are one input, whatever this says.
+#[derive(Clone, Copy, Debug)]
+pub struct Walked(pub bool);
+
+impl PartialEq for Walked {
+    fn eq(&self, _: &Walked) -> bool {
+        true
+    }
+}
+
+impl Eq for Walked {}
+
+impl PartialOrd for Walked {
+    fn partial_cmp(&self, other: &Walked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Walked {
+    fn cmp(&self, _: &Walked) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
 }
 
 /// What reading an input gave.
@@ -46,7 +72,7 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
         if path.is_dir() {
             walk_dir(path, &mut inputs, &mut errors);
         } else if path.exists() || path.is_symlink() {
-            inputs.push(Input::File(clean(path.to_owned())));
+            inputs.push(Input::File(clean(path.to_owned()), Walked(false)));
         } else if arg.contains(['*', '?', '[']) {
             glob_files(arg, &mut inputs, &mut errors);
         } else {
@@ -58,7 +84,7 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
     // prefix (`C:`, `\\?\`) orders by its parsed form (`c:` is `C:`), which the key does not
     // have: paths with one are compared as paths.
     let prefixed = |input: &Input| match input {
-        Input::File(path) => matches!(path.components().next(), Some(std::path::Component::Prefix(_))),
+        Input::File(path, _) => matches!(path.components().next(), Some(std::path::Component::Prefix(_))),
         Input::Stdin => false,
     };
     if inputs.iter().any(prefixed) {
@@ -75,7 +101,7 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
 /// bytes then a NUL, which no path holds.
 fn sort_key(input: &Input) -> Vec<u8> {
     use std::path::Component;
-    let Input::File(path) = input else { return vec![0] };
+    let Input::File(path, _) = input else { return vec![0] };
     let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
     key.push(1);
     for component in path.components() {
@@ -132,7 +158,7 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
                 if is_file && wanted {
-                    inputs.push(Input::File(clean(entry.into_path())));
+                    inputs.push(Input::File(clean(entry.into_path()), Walked(true)));
                 }
             }
             Err(err) => {
@@ -154,7 +180,7 @@ fn glob_files(pattern: &str, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
     for path in paths {
         match path {
             Ok(path) if path.is_dir() => walk_dir(&path, inputs, errors),
-            Ok(path) => inputs.push(Input::File(clean(path))),
+            Ok(path) => inputs.push(Input::File(clean(path), Walked(false))),
             Err(err) => errors.push(Error::Walk { path: pattern.to_owned(), message: err.to_string() }),
         }
     }
@@ -172,28 +198,37 @@ fn clean(path: PathBuf) -> PathBuf {
 }
 
 /// Reads and decodes one file. Only regular files are read (a FIFO would block forever).
-pub fn read_file(path: &Path) -> Result<Article, Error> {
+pub fn read_file(path: &Path, walked: Walked) -> Result<Article, Error> {
     let read_error = |source| Error::Read { path: path.to_owned(), source };
-    let bytes =
-        read_regular(path).map_err(read_error)?.ok_or_else(|| Error::NotAFile { path: path.to_owned() })?;
+    let bytes = read_regular(path, walked)
+        .map_err(read_error)?
+        .ok_or_else(|| Error::NotAFile { path: path.to_owned() })?;
     decode(path.to_owned(), Format::from_path(path), bytes)
 }
 
 /// The bytes of a regular file; `None` for anything else, which is never opened (opening a FIFO
 /// would wait for a writer, or take what a waiting one writes; opening a device may act on it).
-/// The size asked of the path gives the room to read into: `fs::read` would open the file and
-/// then ask its size and place again, two more calls into the system for each file.
-fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let metadata = fs::metadata(path)?;
-    if !metadata.is_file() {
+/// A file a walk saw as regular is opened at once, and then asked what it is: one look-up of
+/// its path instead of two. Either way the size gives the room to read into: `fs::read` would
+/// ask the file's size and place again, two more calls into the system for each file.
+fn read_regular(path: &Path, walked: Walked) -> std::io::Result<Option<Vec<u8>>> {
+    let metadata = if walked.0 { None } else { Some(fs::metadata(path)?) };
+    if metadata.as_ref().is_some_and(|m| !m.is_file()) {
         return Ok(None);
     }
     let mut options = fs::OpenOptions::new();
     options.read(true);
-    // Should the path have become a FIFO since it was asked about, the open does not wait.
+    // Should the path have become a FIFO since it was seen, the open does not wait.
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let mut file = options.open(path)?;
+    let metadata = match metadata {
+        Some(metadata) => metadata,
+        None => file.metadata()?,
+    };
+    if !metadata.is_file() {
+        return Ok(None);
+    }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0).saturating_add(1));
     // Read through `take`, which reads into the room made: a `File`'s own `read_to_end` asks
     // the file's size and place first.
@@ -236,13 +271,38 @@ fn decode(path: PathBuf, format: Format, bytes: Vec<u8>) -> Result<Article, Erro
 mod tests {
     use super::*;
 
+    /// A file named and also found in a directory is one input; a file a walk saw as regular
+    /// that is something else when read (it was replaced) is still refused, and not waited on.
+    #[test]
+    fn a_walked_file_is_one_input_and_still_only_read_if_regular() {
+        let dir = std::env::temp_dir().join(format!("copydesk-walked-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.txt");
+        fs::write(&file, "Text.\n").unwrap();
+        let args = [dir.to_str().unwrap().to_owned(), file.to_str().unwrap().to_owned()];
+        let (inputs, errors) = expand(&args);
+        assert!(errors.is_empty());
+        assert_eq!(inputs, vec![Input::File(file.clone(), Walked(true))]);
+        assert!(matches!(read_file(&file, Walked(true)), Ok(Article::Text(_))));
+        #[cfg(unix)]
+        {
+            let fifo = dir.join("pipe.txt");
+            assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+            for walked in [Walked(true), Walked(false)] {
+                assert!(matches!(read_file(&fifo, walked), Err(Error::NotAFile { .. })));
+            }
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn inputs_sort_by_their_key_as_by_their_order() {
         let paths = [
             "a/b", "a-b", "a/b/c", "a", "a/b.txt", "ab", "/abs/x", "./a/c", "../up", "a//b", "a/./b", "Z",
             "é/x", "a b/c", "a/b c", "",
         ];
-        let mut inputs: Vec<Input> = paths.iter().map(|p| Input::File(PathBuf::from(p))).collect();
+        let mut inputs: Vec<Input> =
+            paths.iter().map(|p| Input::File(PathBuf::from(p), Walked(p.len() % 2 == 0))).collect();
         inputs.push(Input::Stdin);
         let mut by_order = inputs.clone();
         by_order.sort();

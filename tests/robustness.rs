@@ -188,6 +188,9 @@ fn what_cannot_be_read_is_named_and_never_waited_on() {
         });
         let o = check_beside(&dir, &[fifo.to_str().expect("UTF-8")], &[]);
         assert!(stderr(&o).contains("pipe.txt: not a regular file"), "{o:?}");
+        // Nor when its directory is walked.
+        let o = check_beside(&dir, &[dir.to_str().expect("UTF-8")], &[]);
+        assert_eq!(stderr(&o), "");
         std::thread::sleep(std::time::Duration::from_millis(100));
         assert!(!writer.is_finished(), "copydesk opened the FIFO: the writer was let go");
         let mut reader = fs::File::open(&fifo).expect("the test reads the FIFO itself");
