@@ -451,33 +451,33 @@ impl Capitalization {
         }
     }
 
-    /// A word read in full.
+    /// A word read in full, as the search for names reads it: whether a word is a connector
+    /// matters there only when it is lowercase (a connector joins two runs of capitalized
+    /// words), and is not asked of the others.
     fn word<'t>(&self, cx: &Context<'t>, at: At) -> Word<'t> {
-        let hashed = key_hash(&cx.doc.prose, &cx.seg.words[at.w]);
-        self.word_hashed(cx, at, hashed, !at.fresh && joined(cx, at.w))
-    }
-
-    /// A word read in full, whose key's hash and possessive are known, and whether it is joined.
-    fn word_hashed<'t>(
-        &self,
-        cx: &Context<'t>,
-        at: At,
-        (hash, possessive): (u64, bool),
-        joined: bool,
-    ) -> Word<'t> {
+        let (hash, possessive) = key_hash(&cx.doc.prose, &cx.seg.words[at.w]);
+        let joined = !at.fresh && joined(cx, at.w);
         let key = Key::of(&cx.doc.prose[cx.seg.words[at.w].clone()]);
-        Word { possessive, mark: self.mark(cx, at, &key), hash, key, joined }
+        let mark = self.mark_if(cx, at, &key, |case| case == Case::Lower);
+        Word { possessive, mark, hash, key, joined }
     }
 
     /// What a comparison reads of the word at `at`, whose key is `key`.
     fn mark(&self, cx: &Context, at: At, key: &Key) -> Mark {
+        self.mark_if(cx, at, key, |_| true)
+    }
+
+    /// [`Capitalization::mark`], asking whether the word is a connector only if `connector_asked`
+    /// of its case (a connector otherwise).
+    fn mark_if(&self, cx: &Context, at: At, key: &Key, connector_asked: impl Fn(Case) -> bool) -> Mark {
         let prose: &str = &cx.doc.prose;
         let range = cx.seg.words[at.w].clone();
         let case = case_of(&prose[range.clone()]);
         // Whether the word's case says nothing, as the first of a sentence or clause.
         let initial = case != Case::Other
             && (cx.seg.initial[at.w] || opens_clause(&prose[at.block_start..range.start]));
-        Mark { case, informative: !initial && case != Case::Other, connector: self.is_connector(key) }
+        let connector = connector_asked(case) && self.is_connector(key);
+        Mark { case, informative: !initial && case != Case::Other, connector }
     }
 
     fn is_connector(&self, key: &Key) -> bool {
