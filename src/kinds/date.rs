@@ -818,7 +818,7 @@ impl Date {
     }
 
     fn misspelt_months(&self, cx: &Context, hits: &mut Vec<Hit>) {
-        if self.has_month_slip(&cx.doc.prose) {
+        if self.has_month_slip(cx) {
             self.search_misspelt_months(cx, hits);
         }
     }
@@ -870,11 +870,16 @@ impl Date {
         }
     }
 
-    /// Whether `prose` has a word the month-spelling check would flag, by what every such word
-    /// is: a capitalized run of five to twelve ASCII letters with no letter or digit against
+    /// Whether the document has a word the month-spelling check would flag, by what every such
+    /// word is: a capitalized run of five to twelve ASCII letters with no letter or digit against
     /// it, no month or weekday and not beginning with a month, close to a month. Most stories
     /// have none, and are not searched with the regex.
-    fn has_month_slip(&self, prose: &str) -> bool {
+    ///
+    /// In ASCII prose such a word begins a word of the segmentation (an opener), or follows the
+    /// `'` or `-` that joins it to the word before (`O'Febuary`): only those capitals are
+    /// looked at. Elsewhere every capital is.
+    fn has_month_slip(&self, cx: &Context) -> bool {
+        let prose: &str = &cx.doc.prose;
         let bytes = prose.as_bytes();
         let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let mut initial = [false; 256];
@@ -894,13 +899,12 @@ impl Date {
             .map(|m| (m.as_bytes()[0], m.len(), letter_bits(&m.to_ascii_lowercase().as_bytes()[1..])))
             .collect();
         let all_ascii = shapes.len() == self.calendar.months.len();
-        let mut i = 0;
-        while let Some(at) = next_capital(bytes, i) {
-            i = at;
+        // Whether the capital at `i` begins a word that would be flagged; and where that word
+        // ends, past which no capital begins one.
+        let slip_at = |i: usize| -> (bool, usize) {
             let b = bytes[i];
             if !initial[usize::from(b)] || (i > 0 && word_byte(bytes[i - 1])) {
-                i += 1;
-                continue;
+                return (false, i + 1);
             }
             let end = i + 1 + bytes[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count();
             let candidate = (5..=12).contains(&(end - i)) && !bytes.get(end).is_some_and(|&b| word_byte(b));
@@ -915,40 +919,52 @@ impl Date {
                             && (bits & !month).count_ones() as usize <= limit
                     })
             };
-            if candidate && maybe_near() {
-                let word = &prose[i..end];
-                let mut letters = [0i32; 26];
-                for b in word.bytes().skip(1) {
-                    letters[usize::from(b - b'a')] += 1;
-                }
-                let near = |m: &String| {
-                    if !m.is_ascii() {
-                        return true;
-                    }
-                    if m.bytes().next() != Some(b) {
-                        return false;
-                    }
-                    if m.len().abs_diff(word.len()) > limit {
-                        return false;
-                    }
-                    let mut left = letters;
-                    for c in m.bytes().skip(1).map(|c| c.to_ascii_lowercase()) {
-                        if c.is_ascii_lowercase() {
-                            left[usize::from(c - b'a')] -= 1;
-                        }
-                    }
-                    left.iter().filter(|&&n| n > 0).sum::<i32>() <= i32::try_from(limit).unwrap_or(i32::MAX)
-                };
-                if !self.calendar.months.iter().any(near) {
-                    i = end;
-                    continue;
-                }
-                let month_or_weekday =
-                    self.calendar.month(word).is_some() || self.calendar.weekday(word).is_some();
-                let starts_with_month = self.calendar.months.iter().any(|m| word.starts_with(m.as_str()));
-                if !month_or_weekday && !starts_with_month && self.nearest_month(word).is_some() {
+            if !candidate || !maybe_near() {
+                return (false, end);
+            }
+            let word = &prose[i..end];
+            let mut letters = [0i32; 26];
+            for b in word.bytes().skip(1) {
+                letters[usize::from(b - b'a')] += 1;
+            }
+            let near = |m: &String| {
+                if !m.is_ascii() {
                     return true;
                 }
+                if m.bytes().next() != Some(b) {
+                    return false;
+                }
+                if m.len().abs_diff(word.len()) > limit {
+                    return false;
+                }
+                let mut left = letters;
+                for c in m.bytes().skip(1).map(|c| c.to_ascii_lowercase()) {
+                    if c.is_ascii_lowercase() {
+                        left[usize::from(c - b'a')] -= 1;
+                    }
+                }
+                left.iter().filter(|&&n| n > 0).sum::<i32>() <= i32::try_from(limit).unwrap_or(i32::MAX)
+            };
+            if !self.calendar.months.iter().any(near) {
+                return (false, end);
+            }
+            let month_or_weekday =
+                self.calendar.month(word).is_some() || self.calendar.weekday(word).is_some();
+            let starts_with_month = self.calendar.months.iter().any(|m| word.starts_with(m.as_str()));
+            (!month_or_weekday && !starts_with_month && self.nearest_month(word).is_some(), end)
+        };
+        if prose.is_ascii() {
+            let openers = cx.seg.openers.iter().map(|&w| cx.seg.words[w].start);
+            let joined = memchr::memchr2_iter(b'\'', b'-', bytes).map(|at| at + 1);
+            return openers
+                .chain(joined)
+                .any(|i| bytes.get(i).is_some_and(u8::is_ascii_uppercase) && slip_at(i).0);
+        }
+        let mut i = 0;
+        while let Some(at) = next_capital(bytes, i) {
+            let (slip, end) = slip_at(at);
+            if slip {
+                return true;
             }
             i = end;
         }
@@ -1153,10 +1169,10 @@ mod tests {
             "said",
             "Queen",
         ];
-        let gaps = [" ", " ", " ", ", ", ". ", "\n\n", "-", "'s ", "  "];
+        let gaps = [" ", " ", " ", ", ", ". ", "\n\n", "-", "'s ", "  ", "'", "é", "’", "_", "3"];
         let mut random = crate::hash::Random::new(0x0c70_be75);
         let (mut found, mut passed) = (0, 0);
-        for round in 0..6_000 {
+        for round in 0..9_000 {
             let mut text = String::new();
             for _ in 0..random.below(12) {
                 text.push_str(words[random.below(words.len())]);
@@ -1169,10 +1185,10 @@ mod tests {
             date.search_misspelt_months(&cx, &mut searched);
             assert_eq!(format!("{checked:?}"), format!("{searched:?}"), "{text:?}");
             found += checked.len();
-            passed += usize::from(date.has_month_slip(&cx.doc.prose));
+            passed += usize::from(date.has_month_slip(&cx));
         }
         assert!(found > 500, "the texts have slips: {found} findings");
-        assert!(passed < 5_000, "the quick check passes over some texts: {passed} of 6,000 searched");
+        assert!(passed < 7_500, "the quick check passes over some texts: {passed} of 9,000 searched");
     }
 
     #[test]
