@@ -131,8 +131,7 @@ impl Prefilter {
         let many = || {
             self.many.get_or_init(|| {
                 let longest = self.literals.iter().map(Vec::len).max().unwrap_or(0);
-                let dfa =
-                    aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&self.literals);
+                let dfa = walked_dfa(&self.literals);
                 dfa.ok().map(|dfa| (Box::new(dfa), longest))
             })
         };
@@ -177,6 +176,14 @@ impl Prefilter {
         }
         regions
     }
+}
+
+/// The DFA [`walk`] steps through: standard matches (every literal that ends at a byte), and no
+/// prefilter of its own, so that only match states are special (and the dead state, never
+/// reached); with one, start states are too, and a walk would stop to look at every return
+/// to the start.
+fn walked_dfa(literals: &[Vec<u8>]) -> Result<aho_corasick::dfa::DFA, aho_corasick::BuildError> {
+    aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(literals)
 }
 
 /// Marks in `seen` every literal of `dfa` (an unanchored, standard Aho-Corasick DFA, whose match
@@ -227,10 +234,24 @@ fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, word_end: &[b
     let ends: [usize; WALKS] = std::array::from_fn(|k| {
         if k + 1 == WALKS { text.len() } else { ((k + 1) * part + longest.saturating_sub(1)).min(text.len()) }
     });
+    // The four parts in step, read by iterators (no index to check), with one test a step for
+    // whether any of the four states is special: seldom, a match.
+    let part_of = |k: usize| &text[begins[k]..begins[k] + part];
     let mut states = [start; WALKS];
-    for i in 0..part {
-        for k in 0..WALKS {
-            states[k] = step(states[k], begins[k] + i, seen);
+    let steps = part_of(0).iter().zip(part_of(1)).zip(part_of(2)).zip(part_of(3));
+    for (i, (((&a, &b), &c), &d)) in steps.enumerate() {
+        states = [
+            dfa.next_state(Anchored::No, states[0], a),
+            dfa.next_state(Anchored::No, states[1], b),
+            dfa.next_state(Anchored::No, states[2], c),
+            dfa.next_state(Anchored::No, states[3], d),
+        ];
+        if states.iter().any(|&s| dfa.is_special(s)) {
+            for (k, &state) in states.iter().enumerate() {
+                if dfa.is_special(state) && dfa.is_match(state) {
+                    matched(dfa, state, text, begins[k] + i, word_end, seen);
+                }
+            }
         }
     }
     for k in 0..WALKS {
@@ -514,8 +535,7 @@ mod tests {
                 let literal = m.pattern().as_usize();
                 expected[literal] |= !word_end[literal] || text.get(m.end()).is_none_or(|&b| b == b' ');
             }
-            let dfa =
-                aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).build(&literals).unwrap();
+            let dfa = walked_dfa(&literals).unwrap();
             let longest = literals.iter().map(Vec::len).max().unwrap();
             let mut seen = vec![false; literals.len()];
             walk(&dfa, &text, longest, &word_end, &mut seen);
