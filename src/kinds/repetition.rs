@@ -71,13 +71,19 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Repetition>
 impl Repetition {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
+        // In ASCII prose two words are the same only if they are as long.
+        let ascii = cx.doc.prose.is_ascii();
         for block in cx.blocks() {
             let words = cx.seg.words_in(&block.range);
             let doubled = |i: usize| {
                 let (first, second) = (&words[i], &words[i + 1]);
-                // Most neighbours differ in their first letter: told apart by one byte.
+                // Most neighbours differ in their first letter or their length: told apart by one
+                // byte and a subtraction.
                 let (x, y) = (cx.doc.prose.as_bytes()[first.start], cx.doc.prose.as_bytes()[second.start]);
                 if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
+                    return false;
+                }
+                if ascii && first.len() != second.len() {
                     return false;
                 }
                 cx.doc.prose[first.end..second.start].chars().all(crate::markup::is_gap)
