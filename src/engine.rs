@@ -236,6 +236,7 @@ fn walk(dfa: &aho_corasick::dfa::DFA, text: &[u8], longest: usize, word_end: &[b
     });
     // The four parts in step, read by iterators (no index to check), with one test a step for
     // whether any of the four states is special: seldom, a match.
+    const _: () = assert!(WALKS == 4, "the walk below zips four parts");
     let part_of = |k: usize| &text[begins[k]..begins[k] + part];
     let mut states = [start; WALKS];
     let steps = part_of(0).iter().zip(part_of(1)).zip(part_of(2)).zip(part_of(3));
