@@ -923,9 +923,8 @@ mod tests {
 
     #[test]
     fn a_run_of_more_capitalized_words_than_a_name_has_is_no_name() {
-        let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
-        assert!(problems.is_empty());
-        let rule = set.rules.iter().find(|r| r.id == "News.InconsistentNameCase").expect("the rule");
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.InconsistentNameCase").expect("the rule");
         let found = |words: usize| {
             let title: Vec<String> =
                 (0..words).map(|i| format!("Word{}", char::from(b'a' + i as u8))).collect();
@@ -1218,9 +1217,8 @@ mod tests {
     #[test]
     fn two_passes_find_what_a_record_per_word_finds() {
         use crate::source::Format;
-        let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
-        assert!(problems.is_empty());
-        let rule = set.rules.iter().find(|r| r.id == "News.InconsistentNameCase").expect("the rule");
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.InconsistentNameCase").expect("the rule");
         let crate::kinds::Kind::Capitalization(builtin) = &rule.kind else { panic!("a capitalization rule") };
         let variant = |min_words: usize, connectors: &[&str], exceptions: &[&str]| {
             let connectors: Vec<String> = connectors.iter().map(|c| (*c).to_owned()).collect();

@@ -206,6 +206,14 @@ impl Context<'_> {
     }
 }
 
+/// The built-in rules, loaded without a problem, for tests that call a built-in rule's kind.
+#[cfg(test)]
+pub(crate) fn builtin() -> crate::engine::RuleSet {
+    let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
+    assert!(problems.is_empty(), "{problems:?}");
+    set
+}
+
 /// A document parsed and segmented as the engine does it, for tests that call a kind directly.
 #[cfg(test)]
 pub(crate) struct Parsed<'a> {

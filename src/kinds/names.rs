@@ -876,9 +876,8 @@ mod tests {
     #[test]
     fn the_quick_check_hides_no_finding() {
         use crate::source::Format;
-        let (set, problems) = crate::pack::load(crate::pack::builtin(true), false);
-        assert!(problems.is_empty());
-        let rule = set.rules.iter().find(|r| r.id == "News.NameSpelling").expect("the rule");
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.NameSpelling").expect("the rule");
         let crate::kinds::Kind::Names(builtin) = &rule.kind else { panic!("a names rule") };
         let loose = Names {
             exceptions: HashSet::default(),
@@ -955,8 +954,8 @@ mod tests {
     #[test]
     fn common_words_are_found_as_by_looking_up_every_word() {
         use crate::source::Format;
-        let (set, _) = crate::pack::load(crate::pack::builtin(true), false);
-        let rule = set.rules.iter().find(|r| r.id == "News.NameSpelling").expect("the rule");
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.NameSpelling").expect("the rule");
         let words = [
             "The",
             "the",
