@@ -564,12 +564,14 @@ impl Names {
             introduced: bool,
         }
         let mut spellings: Vec<Spelling> = Vec::new();
-        for Range { start: i, end } in groups(&mut found, |u| u.order, key) {
-            let uses = found[i..end].iter().filter(|u| u.ends_run);
+        // Sorted as numbers with their index, a third of a use's size.
+        let mut sorted: Vec<(u64, usize)> = found.iter().map(|u| u.order).zip(0..).collect();
+        for range in groups(&mut sorted, |&(order, _)| order, |&(_, i)| key(&found[i])) {
+            let uses = sorted[range.clone()].iter().map(|&(_, i)| &found[i]).filter(|u| u.ends_run);
             let introduced = uses.clone().any(|u| u.after_capital);
             // A spelling never last in its run (a given name, a title) is never compared.
             if let n @ 1.. = uses.count() {
-                spellings.push(Spelling { at: i, uses: n, introduced });
+                spellings.push(Spelling { at: sorted[range.start].1, uses: n, introduced });
             }
         }
         let established = |s: &Spelling| s.introduced || self.majority.is_some_and(|m| s.uses >= m);
