@@ -33,16 +33,18 @@ pub fn builtin() -> &'static RuleSet {
 }
 
 /// The built-in rules as a run over one document loads them (its prefilter an NFA, not the
-/// DFA of a run over many), and prefiltering every document region by region, in regions of
-/// 64 bytes or more (as documents of 1 MB or more are, in regions of 64 KB).
-fn builtin_other_ways() -> &'static [RuleSet; 2] {
-    static SETS: OnceLock<[RuleSet; 2]> = OnceLock::new();
+/// DFA of a run over many); prefiltering every document region by region, in regions of 64
+/// bytes or more (as documents of 1 MB or more are, in regions of 64 KB); and searching whole
+/// blocks, not only around the places the prefilter found a rule's literals.
+fn builtin_other_ways() -> &'static [RuleSet; 3] {
+    static SETS: OnceLock<[RuleSet; 3]> = OnceLock::new();
     SETS.get_or_init(|| {
         let load = || pack::load(pack::builtin(true), false).0;
-        let (mut one, mut regioned) = (load(), load());
+        let (mut one, mut regioned, mut whole) = (load(), load(), load());
         one.expect_run(1, 1);
         regioned.prefilter_regions(0, 64);
-        [one, regioned]
+        whole.search_whole_blocks();
+        [one, regioned, whole]
     })
 }
 
@@ -59,7 +61,8 @@ pub fn document(bytes: &[u8]) {
         Ok(source) => {
             for format in [Format::Text, Format::Markdown] {
                 let found = check_text(builtin(), &source.text, format);
-                for (set, how) in builtin_other_ways().iter().zip(["with an NFA", "region by region"]) {
+                let ways = ["with an NFA", "region by region", "searching whole blocks"];
+                for (set, how) in builtin_other_ways().iter().zip(ways) {
                     assert!(set.check(&source.text, format) == found, "other findings prefiltered {how}");
                 }
             }

@@ -15,7 +15,9 @@
 
 use std::ops::Range;
 
-use regex::{Captures, Regex, RegexBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Input, MatchKind};
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, HirKind, Look, LookSet};
@@ -51,6 +53,9 @@ pub struct Patterns {
     /// patterns keep case, and the literals have letters, which the prefilter finds in any case:
     /// LowercaseDayName's `monday` is in every `Monday`).
     case_blind: bool,
+    /// The most bytes a match spans, each run of whitespace (a [`GAP`]) counted as one; `None`
+    /// when unbounded otherwise (`[a-z]+`). Worked out when first asked ([`Patterns::spread`]).
+    spread: std::sync::OnceLock<Option<usize>>,
 }
 
 /// A rule's regex, compiled when first searched with for a built-in rule (whose regexes the
@@ -85,7 +90,9 @@ pub struct Found<'t> {
     pub range: Range<usize>,
     pub origin: usize,
     group: usize,
-    captures: Captures<'t>,
+    captures: Captures,
+    /// The text searched, which the captures' spans are in.
+    text: &'t str,
 }
 
 impl Found<'_> {
@@ -117,10 +124,10 @@ impl Found<'_> {
                 continue;
             }
             let group = match name.parse::<usize>() {
-                Ok(n) => self.captures.get(self.group + n),
-                Err(_) => self.captures.name(name),
+                Ok(n) => self.captures.get_group(self.group + n),
+                Err(_) => self.captures.get_group_by_name(name),
             };
-            out.push_str(group.map_or("", |m| m.as_str()));
+            out.push_str(group.map_or("", |span| &self.text[span.range()]));
             rest = after;
         }
         out.push_str(rest);
@@ -238,7 +245,7 @@ impl Patterns {
             && literals.as_ref().is_some_and(|l| l.iter().any(|l| l.iter().any(u8::is_ascii_alphabetic)));
         let slot = literals.map(|literals| cx.prefilter(literals));
         let regex = Box::new(LazyRegex { source, ignore_case, compiled });
-        Some(Patterns { regex, items, words, anchored, slot, case_blind })
+        Some(Patterns { regex, items, words, anchored, slot, case_blind, spread: std::sync::OnceLock::new() })
     }
 
     /// Compiles a list that may be empty (`None` then); `None` outside when it has mistakes.
@@ -279,6 +286,25 @@ impl Patterns {
         Some(cx.prefilter(literals))
     }
 
+    /// The patterns' prefilter slot (among the rule's), if they have one.
+    pub fn slot(&self) -> Option<usize> {
+        self.slot
+    }
+
+    /// The most bytes a match spans, each run of whitespace counted as one byte (which a space
+    /// of a pattern, a [`GAP`], matches): a bound, with the prefilter's places, on where a match
+    /// may lie ([`crate::engine::Place`]). `None` when a match may be longer otherwise
+    /// (`[a-z]+`), or asserts more than a word boundary (`^`, which a part of a text may not
+    /// have where the whole has), or needs no literal.
+    pub fn spread(&self) -> Option<usize> {
+        *self.spread.get_or_init(|| {
+            if self.slot.is_none() || self.anchored {
+                return None;
+            }
+            spread(&self.regex.source, self.regex.ignore_case)
+        })
+    }
+
     /// Whether the rule set's prefilter looks for literals of these patterns.
     pub fn prefiltered(&self) -> bool {
         self.slot.is_some()
@@ -305,21 +331,51 @@ impl Patterns {
         self.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
+    /// [`Patterns::find_iter`], of the matches inside `span` of `text` only; the text around it
+    /// is still read for what a match asserts about its edges (`\b`).
+    pub fn find_in<'t>(
+        &'t self,
+        text: &'t str,
+        span: Range<usize>,
+    ) -> impl Iterator<Item = Range<usize>> + 't {
+        let input = Input::new(text).span(span);
+        self.regex.get().find_iter(input).map(|m| m.range()).filter(move |r| self.keeps(text, r))
+    }
+
     /// Every match in `text` with the pattern that made it and its groups.
     pub fn captures_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Found<'t>> + 't {
-        self.regex.get().captures_iter(text).filter_map(move |captures| {
-            let range = captures.get(0)?.range();
+        self.captures_in(text, 0..text.len())
+    }
+
+    /// [`Patterns::captures_iter`], of the matches inside `span` of `text` only; the text around
+    /// it is still read for what a match asserts about its edges (`\b`).
+    pub fn captures_in<'t>(
+        &'t self,
+        text: &'t str,
+        span: Range<usize>,
+    ) -> impl Iterator<Item = Found<'t>> + 't {
+        self.regex.get().captures_iter(Input::new(text).span(span)).filter_map(move |captures| {
+            let range = captures.get_match()?.range();
             if !self.keeps(text, &range) {
                 return None;
             }
-            let item = self.items.iter().find(|item| captures.get(item.group).is_some())?;
-            Some(Found { range, origin: item.origin, group: item.group, captures })
+            let item = self.items.iter().find(|item| captures.get_group(item.group).is_some())?;
+            Some(Found { range, origin: item.origin, group: item.group, captures, text })
         })
     }
 
     fn keeps(&self, text: &str, range: &Range<usize>) -> bool {
         !range.is_empty() && (!self.words || whole_word(text, range))
     }
+}
+
+/// The most bytes a match of the regex `source` spans, each [`GAP`] counted as one byte; `None`
+/// when unbounded otherwise.
+fn spread(source: &str, ignore_case: bool) -> Option<usize> {
+    let one_byte_gaps = source.replace(GAP, " ");
+    let parsed =
+        regex_syntax::ParserBuilder::new().case_insensitive(ignore_case).build().parse(&one_byte_gaps);
+    parsed.ok()?.properties().maximum_len()
 }
 
 /// Literals one of which is in every match of `pattern`, ASCII-lowercased, for a prefilter that
@@ -994,7 +1050,7 @@ impl Excused<'_> {
         let mut to = floor(range.start.saturating_sub(longest));
         'jump: while to > search.from {
             let mut at = floor(to.saturating_sub(longest)).max(search.from);
-            while let Some(found) = regex.find_at(upto(to), at).filter(|m| m.start() < to) {
+            while let Some(found) = find_at(regex, upto(to), at).filter(|m| m.start() < to) {
                 if found.end() > to {
                     to = found.start();
                     continue 'jump;
@@ -1007,7 +1063,7 @@ impl Excused<'_> {
         // From there, the search's matches that start before the range ends (none when it has
         // gone past the end already, as for a range inside the one asked about before).
         while search.from < range.end {
-            let found = regex.find_at(upto(range.end), search.from).filter(|m| m.start() < range.end);
+            let found = find_at(regex, upto(range.end), search.from).filter(|m| m.start() < range.end);
             let Some(found) = found else { break };
             let m = (found.start(), found.end());
             search.last = Some(m);
@@ -1024,11 +1080,26 @@ impl Excused<'_> {
     }
 }
 
+/// The first match in `text` from `at` on (as the regex crate's `Regex::find_at`).
+fn find_at(regex: &Regex, text: &str, at: usize) -> Option<regex_automata::Match> {
+    regex.find(Input::new(text).span(at..text.len()))
+}
+
+/// The regex of a pattern, built as the regex crate builds one (`regex::RegexBuilder`, whose
+/// engine this is), so that it matches the same; the engine's own type, to search a span of a
+/// text ([`Patterns::captures_in`]).
 fn build(pattern: &str, ignore_case: bool) -> Result<Regex, String> {
-    RegexBuilder::new(pattern).case_insensitive(ignore_case).size_limit(SIZE_LIMIT).build().map_err(|e| {
-        match e {
-            regex::Error::CompiledTooBig(limit) => format!("the compiled regex exceeds {limit} bytes"),
-            other => other.to_string(),
+    let config = regex_automata::meta::Config::new()
+        .nfa_size_limit(Some(SIZE_LIMIT))
+        .hybrid_cache_capacity(2 << 20)
+        .match_kind(MatchKind::LeftmostFirst)
+        .utf8_empty(true);
+    let syntax = regex_automata::util::syntax::Config::new().case_insensitive(ignore_case).utf8(true);
+    regex_automata::meta::Builder::new().configure(config).syntax(syntax).build(pattern).map_err(|e| {
+        match (e.size_limit(), e.syntax_error()) {
+            (Some(limit), _) => format!("the compiled regex exceeds {limit} bytes"),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => e.to_string(),
         }
     })
 }
@@ -1443,6 +1514,96 @@ mod tests {
         assert_eq!(literals("Zürich", false).unwrap(), vec!["zürich\\b"]);
         assert!(has_other_case('é') && has_other_case('ß') && has_other_case('Σ'));
         assert!(!has_other_case('“') && !has_other_case('—') && !has_other_case('’'));
+    }
+
+    /// Every match of a pattern lies inside the window of a place where the prefilter finds one
+    /// of its literals (`engine::Place`: widened by the pattern's spread), in text with runs of
+    /// whitespace and markers (which folding shortens) and letters that fold shorter.
+    #[test]
+    fn matches_lie_inside_the_windows_of_their_literals() {
+        let parts = [
+            "ab",
+            "b c",
+            "c",
+            r"\s",
+            "[,;]",
+            "[ab]",
+            "[a ]",
+            r"\d",
+            "a?",
+            "(?:ab|c)",
+            "(?:b|, )",
+            "[ \n]",
+            "x",
+            "(b)",
+            r"\w",
+            ", ",
+            "(?: ?ab|c\\b)",
+            "(a(b)?c)",
+            "(?:a|b c)?",
+            "([0-9]{1,3})",
+            r"ab\b",
+            r"(?-u:\b)",
+            "ks",
+            r"k(?-u:\b)",
+            "a  b",
+            " ;",
+            "s a",
+        ];
+        let alphabet = [
+            "a", "b", "c", " ", "\t", "\n", ",", ";", "A", "x", "1", "\u{1f}", "  ", "   ", " \u{1f} ", "ab",
+            "b c", "k", "s", "\u{212A}", "ſ", "é", "\u{a0}", "\u{3000}",
+        ];
+        let mut random = crate::hash::Random::new(0x0bad_cafe_f00d_5eed);
+        let mut checked = 0;
+        for _ in 0..3_000 {
+            let pattern: String =
+                (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
+            let ignore_case = random.below(2) == 0;
+            let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
+            let source = format!("(?:{})", widen_spaces(&pattern, &ast));
+            let (Some(literals), Some(spread)) =
+                (required_literals(&source, ignore_case), spread(&source, ignore_case))
+            else {
+                continue;
+            };
+            let regex = build(&source, ignore_case).unwrap();
+            for _ in 0..100 {
+                let text: String =
+                    (0..random.below(30)).map(|_| alphabet[random.below(alphabet.len())]).collect();
+                let folded = fold(&text);
+                let removed = text.len() - folded.len();
+                let base = random.below(3);
+                let mut places = Vec::new();
+                for literal in &literals {
+                    let (bare, word_end) = match literal.strip_suffix(&[WORD_END]) {
+                        Some(bare) => (bare, true),
+                        None => (literal.as_slice(), false),
+                    };
+                    for at in 0..=folded.len().saturating_sub(bare.len()) {
+                        let end = at + bare.len();
+                        if folded.as_bytes().get(at..end) == Some(bare)
+                            && (!word_end || may_end_word(folded.as_bytes(), end))
+                        {
+                            places.push(crate::engine::Place::of(0, base, at..end, removed));
+                        }
+                    }
+                }
+                for m in regex.find_iter(&text) {
+                    let (start, end) = (base + m.start(), base + m.end());
+                    let inside = |p: &crate::engine::Place| {
+                        p.lo.saturating_sub(spread) <= start && end <= p.hi + spread
+                    };
+                    assert!(
+                        places.iter().any(inside),
+                        "{pattern:?} matches {:?} of {text:?} (folded {folded:?}), outside {places:?} widened by {spread}",
+                        &text[m.range()]
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5_000, "only {checked} matches checked");
     }
 
     #[test]

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Context, Hit};
+use crate::markup::Block;
 use crate::pattern::{Exceptions, Mode, Patterns};
 use crate::rule::Compiler;
 
@@ -72,12 +73,18 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> 
 impl Existence {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
-        let patterns = self.tokens.iter().chain(&self.raw);
-        for block in cx.blocks_matching(patterns).filter(|b| cx.scope.contains(b.scope)) {
+        // Each block's matches of both lists, by where the block starts.
+        let mut blocks: std::collections::BTreeMap<usize, (&Block, Vec<Range<usize>>)> = Default::default();
+        for patterns in self.tokens.iter().chain(&self.raw) {
+            for (block, spans) in cx.spans(patterns) {
+                let text = cx.doc.prose(block.range.clone());
+                let found = spans.into_iter().flat_map(|span| patterns.find_in(text, span));
+                blocks.entry(block.range.start).or_insert((block, Vec::new())).1.extend(found);
+            }
+        }
+        for (block, mut found) in blocks.into_values() {
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;
-            let mut found: Vec<_> =
-                self.tokens.iter().chain(&self.raw).flat_map(|p| p.find_iter(text)).collect();
             found.sort_by_key(|r| (r.start, r.end));
             self.exceptions.retain_unexcused(text, &mut found, Range::clone);
             for range in found {

@@ -65,6 +65,10 @@ pub struct Context<'a> {
     pub skip_quotes: bool,
     /// What the rule set's prefilter found of this rule's literals, by slot.
     pub present: &'a [bool],
+    /// Where it found them, sorted (the slots numbered across the rule set, this rule's from
+    /// `first_slot`); `None` when a rule is to search whole blocks.
+    pub places: Option<&'a [crate::engine::Place]>,
+    pub first_slot: usize,
     /// In a long document, the same for each region: (its blocks' indices, found by slot), in
     /// order. Empty for most documents.
     pub regions: &'a [(Range<usize>, &'a [bool])],
@@ -127,6 +131,76 @@ impl Context<'_> {
             .map(|(_, block)| block)
     }
 
+    /// The blocks in scope where `patterns` may match, in order, each with the spans of its
+    /// text to search (from the block's start, in order): the windows around the places where
+    /// the prefilter found their literals ([`Context::windows`]), or the whole text.
+    pub fn spans(&self, patterns: &Patterns) -> Vec<(&Block, Vec<Range<usize>>)> {
+        let Some(windows) = self.windows(patterns) else {
+            let blocks = self.blocks_matching([patterns]).filter(|b| self.scope.contains(b.scope));
+            return blocks.map(|b| (b, std::iter::once(0..b.range.len()).collect())).collect();
+        };
+        let mut spans = Vec::new();
+        // The windows before the block, which the next blocks are after too.
+        let mut passed = 0;
+        for block in self.blocks() {
+            let range = &block.range;
+            while windows.get(passed).is_some_and(|w| w.end <= range.start) {
+                passed += 1;
+            }
+            if passed == windows.len() {
+                break;
+            }
+            let inside = windows[passed..].iter().take_while(|w| w.start < range.end);
+            let inside: Vec<Range<usize>> = inside
+                .map(|w| w.start.max(range.start) - range.start..w.end.min(range.end) - range.start)
+                .collect();
+            if !inside.is_empty() {
+                spans.push((block, inside));
+            }
+        }
+        spans
+    }
+
+    /// The parts of the prose where a match of `patterns` may lie, by where the prefilter found
+    /// their literals ([`crate::engine::Place`]): in order and apart, none when it found none.
+    /// `None` when that is not known (no prefilter ran, or the patterns have no literals or no
+    /// longest match): then whole blocks are searched.
+    ///
+    /// Searching only these finds the matches a search of each whole block finds, in the same
+    /// order: each such match lies inside one window, and the windows are apart, so none
+    /// straddles a window's start; a search from there finds the match the whole search finds
+    /// next (its leftmost start, and the pattern it prefers there, which fits in the window), and
+    /// so on. The text around a window is still read for what a match asserts at its edges.
+    fn windows(&self, patterns: &Patterns) -> Option<Vec<Range<usize>>> {
+        let (slot, places) = (patterns.slot()?, self.places?);
+        let spread = patterns.spread()?;
+        let prose = &self.doc.prose;
+        let floor = |mut i: usize| {
+            while !prose.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let ceil = |i: usize| {
+            let mut i = i.min(prose.len());
+            while !prose.is_char_boundary(i) {
+                i += 1;
+            }
+            i
+        };
+        let slot = self.first_slot + slot;
+        let places = &places[places.partition_point(|p| p.slot < slot)..];
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for place in places.iter().take_while(|p| p.slot == slot) {
+            let (start, end) = (floor(place.lo.saturating_sub(spread)), ceil(place.hi + spread));
+            match windows.last_mut() {
+                Some(last) if start <= last.end => last.end = last.end.max(end),
+                _ => windows.push(start..end),
+            }
+        }
+        Some(windows)
+    }
+
     /// Whether `patterns` may match in the document (the prefilter found a literal they need).
     pub fn may_match(&self, patterns: &Patterns) -> bool {
         patterns.may_match(self.present)
@@ -185,10 +259,13 @@ impl Context<'_> {
         skip_names: bool,
     ) -> Vec<(&'p Block, Range<usize>, Found<'p>)> {
         let mut out = Vec::new();
-        let blocks = self.blocks_matching([patterns]).filter(|b| self.scope.contains(b.scope));
-        for block in blocks {
+        if !patterns.may_match(self.present) {
+            return out;
+        }
+        for (block, spans) in self.spans(patterns) {
             let text = self.doc.prose(block.range.clone());
-            let mut found: Vec<Found> = patterns.captures_iter(text).collect();
+            let mut found: Vec<Found> =
+                spans.into_iter().flat_map(|span| patterns.captures_in(text, span)).collect();
             exceptions.retain_unexcused(text, &mut found, |f| f.range.clone());
             for f in found {
                 let range = block.range.start + f.range.start..block.range.start + f.range.end;
@@ -238,6 +315,8 @@ impl<'a> Parsed<'a> {
             scope,
             skip_quotes,
             present: &[],
+            places: None,
+            first_slot: 0,
             regions: &[],
             memo: &self.memo,
         }
