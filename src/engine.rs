@@ -637,6 +637,10 @@ mod tests {
             "amongst",
             "killed",
             "U.S. and US",
+            "said ;",
+            "moved ,",
+            "antidisestablishmentarianism ?",
+            "(Photo by Jane Doe)",
         ];
         let words = ["the", "talks", "moved", "on", "and", "said", "order", "to", "of", "fact", "result"];
         let gaps =

@@ -53,9 +53,18 @@ pub struct Patterns {
     /// patterns keep case, and the literals have letters, which the prefilter finds in any case:
     /// LowercaseDayName's `monday` is in every `Monday`).
     case_blind: bool,
-    /// The most bytes a match spans, each run of whitespace (a [`GAP`]) counted as one; `None`
-    /// when unbounded otherwise (`[a-z]+`). Worked out when first asked ([`Patterns::spread`]).
-    spread: std::sync::OnceLock<Option<usize>>,
+    /// How many bytes a match spans at most ([`Spread`]); `None` when unbounded (`[^()]*`).
+    /// Worked out when first asked ([`Patterns::spread`]).
+    spread: std::sync::OnceLock<Option<Spread>>,
+}
+
+/// How many bytes a match of a pattern spans at most, each run of whitespace it matches counted
+/// as one character: `fixed + per_word × w`, for `w` the bytes of the longest word of the text
+/// searched (a run of letters and digits, `[a-z]+`, lies inside one word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spread {
+    pub fixed: usize,
+    pub per_word: usize,
 }
 
 /// A rule's regex, compiled when first searched with for a built-in rule (whose regexes the
@@ -291,12 +300,12 @@ impl Patterns {
         self.slot
     }
 
-    /// The most bytes a match spans, each run of whitespace counted as one byte (which a space
-    /// of a pattern, a [`GAP`], matches): a bound, with the prefilter's places, on where a match
-    /// may lie ([`crate::engine::Place`]). `None` when a match may be longer otherwise
-    /// (`[a-z]+`), or asserts more than a word boundary (`^`, which a part of a text may not
-    /// have where the whole has), or needs no literal.
-    pub fn spread(&self) -> Option<usize> {
+    /// How many bytes a match spans at most, each run of whitespace counted as one character
+    /// (a space of a pattern, a [`GAP`], matches a run): a bound, with the prefilter's places, on
+    /// where a match may lie ([`crate::engine::Place`]). `None` when a match may be longer
+    /// otherwise (`[^()]*`), or asserts more than a word boundary (`^`, which a part of a text
+    /// may not have where the whole has), or needs no literal.
+    pub fn spread(&self) -> Option<Spread> {
         *self.spread.get_or_init(|| {
             if self.slot.is_none() || self.anchored {
                 return None;
@@ -369,13 +378,63 @@ impl Patterns {
     }
 }
 
-/// The most bytes a match of the regex `source` spans, each [`GAP`] counted as one byte; `None`
-/// when unbounded otherwise.
-fn spread(source: &str, ignore_case: bool) -> Option<usize> {
-    let one_byte_gaps = source.replace(GAP, " ");
+/// How many bytes a match of the regex `source` spans at most ([`Spread`]); `None` when
+/// unbounded.
+fn spread(source: &str, ignore_case: bool) -> Option<Spread> {
+    // A gap is a run of whitespace and markers with whitespace in it, which folding makes one
+    // space (a run of markers alone it keeps, so `\x1F*` is not one of the runs below).
+    let one_space_gaps = source.replace(GAP, " ");
     let parsed =
-        regex_syntax::ParserBuilder::new().case_insensitive(ignore_case).build().parse(&one_byte_gaps);
-    parsed.ok()?.properties().maximum_len()
+        regex_syntax::ParserBuilder::new().case_insensitive(ignore_case).build().parse(&one_space_gaps);
+    let (fixed, per_word) = reach(&parsed.ok()?)?;
+    Some(Spread { fixed, per_word })
+}
+
+/// [`Spread`] of `hir`, as `(fixed, per_word)`: a repetition without bound counts once if it
+/// repeats a class of whitespace (a run of whitespace, which folding makes one space), and as a
+/// word if it repeats a class of letters and digits; any other makes it `None`.
+fn reach(hir: &regex_syntax::hir::Hir) -> Option<(usize, usize)> {
+    use regex_syntax::hir::HirKind;
+    let times = |(fixed, per_word): (usize, usize), n: u32| {
+        Some((fixed.checked_mul(n as usize)?, per_word.checked_mul(n as usize)?))
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some((0, 0)),
+        HirKind::Literal(_) | HirKind::Class(_) => Some((hir.properties().maximum_len()?, 0)),
+        HirKind::Capture(capture) => reach(&capture.sub),
+        HirKind::Concat(parts) => parts.iter().try_fold((0usize, 0usize), |(a, b), part| {
+            let (x, y) = reach(part)?;
+            Some((a.checked_add(x)?, b.checked_add(y)?))
+        }),
+        HirKind::Alternation(parts) => parts.iter().try_fold((0, 0), |(a, b), part| {
+            let (x, y) = reach(part)?;
+            Some((a.max(x), b.max(y)))
+        }),
+        HirKind::Repetition(repetition) => match (repetition.max, repetition.sub.kind()) {
+            (Some(max), _) => times(reach(&repetition.sub)?, max),
+            (None, HirKind::Class(class)) if every_char(class, char::is_whitespace) => {
+                Some((repetition.sub.properties().maximum_len()?, 0))
+            }
+            (None, HirKind::Class(class)) if every_char(class, char::is_alphanumeric) => Some((0, 1)),
+            (None, _) => None,
+        },
+    }
+}
+
+/// Whether every character of `class` is `such` (a class of more than a few thousand
+/// characters is taken not to be).
+fn every_char(class: &Class, such: fn(char) -> bool) -> bool {
+    let mut count = 0usize;
+    let mut each = |c: char| {
+        count += 1;
+        count <= 4_096 && such(c)
+    };
+    match class {
+        Class::Unicode(class) => class.ranges().iter().all(|r| (r.start()..=r.end()).all(&mut each)),
+        Class::Bytes(class) => {
+            class.ranges().iter().all(|r| (r.start()..=r.end()).all(|b| b.is_ascii() && each(char::from(b))))
+        }
+    }
 }
 
 /// Literals one of which is in every match of `pattern`, ASCII-lowercased, for a prefilter that
@@ -1549,14 +1608,22 @@ mod tests {
             "a  b",
             " ;",
             "s a",
+            "[a-z]+",
+            "[ \t]+",
+            r"\s+",
+            "[0-9]+",
+            "[a-c]{2,}",
+            "b+",
+            "[, ]+",
+            "[ \n]+",
         ];
         let alphabet = [
             "a", "b", "c", " ", "\t", "\n", ",", ";", "A", "x", "1", "\u{1f}", "  ", "   ", " \u{1f} ", "ab",
-            "b c", "k", "s", "\u{212A}", "ſ", "é", "\u{a0}", "\u{3000}",
+            "b c", "k", "s", "\u{212A}", "ſ", "é", "\u{a0}", "\u{3000}", ",,,,,,",
         ];
         let mut random = crate::hash::Random::new(0x0bad_cafe_f00d_5eed);
-        let mut checked = 0;
-        for _ in 0..3_000 {
+        let (mut checked, mut unbounded) = (0, 0);
+        for _ in 0..5_000 {
             let pattern: String =
                 (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
             let ignore_case = random.below(2) == 0;
@@ -1567,12 +1634,17 @@ mod tests {
             else {
                 continue;
             };
+            unbounded += usize::from(spread.per_word > 0);
             let regex = build(&source, ignore_case).unwrap();
             for _ in 0..100 {
                 let text: String =
                     (0..random.below(30)).map(|_| alphabet[random.below(alphabet.len())]).collect();
                 let folded = fold(&text);
                 let removed = text.len() - folded.len();
+                // The longest run of letters and digits, which lies inside the longest word.
+                let longest_word =
+                    text.split(|c: char| !c.is_alphanumeric()).map(str::len).max().unwrap_or(0);
+                let spread = spread.fixed + spread.per_word * longest_word;
                 let base = random.below(3);
                 let mut places = Vec::new();
                 for literal in &literals {
@@ -1604,6 +1676,7 @@ mod tests {
             }
         }
         assert!(checked > 5_000, "only {checked} matches checked");
+        assert!(unbounded > 100, "only {unbounded} patterns with a run of letters");
     }
 
     #[test]

@@ -77,10 +77,12 @@ pub struct Context<'a> {
 }
 
 /// Work on one document that several rules share, done once: the dates the date rules read
-/// (keyed by the address of the shared regex that found them).
+/// (keyed by the address of the shared regex that found them), and the length of its longest
+/// word.
 #[derive(Default)]
 pub struct Memo {
     pub dates: std::sync::OnceLock<(usize, Vec<date::Found>)>,
+    longest_word: std::sync::OnceLock<usize>,
 }
 
 impl Context<'_> {
@@ -161,6 +163,12 @@ impl Context<'_> {
         spans
     }
 
+    /// The bytes of the document's longest word: every run of letters and digits lies inside a
+    /// word, and every block is segmented.
+    fn longest_word(&self) -> usize {
+        *self.memo.longest_word.get_or_init(|| self.seg.words.iter().map(|w| w.len()).max().unwrap_or(0))
+    }
+
     /// The parts of the prose where a match of `patterns` may lie, by where the prefilter found
     /// their literals ([`crate::engine::Place`]): in order and apart, none when it found none.
     /// `None` when that is not known (no prefilter ran, or the patterns have no literals or no
@@ -174,6 +182,8 @@ impl Context<'_> {
     fn windows(&self, patterns: &Patterns) -> Option<Vec<Range<usize>>> {
         let (slot, places) = (patterns.slot()?, self.places?);
         let spread = patterns.spread()?;
+        let spread =
+            spread.fixed + spread.per_word * if spread.per_word > 0 { self.longest_word() } else { 0 };
         let prose = &self.doc.prose;
         let floor = |mut i: usize| {
             while !prose.is_char_boundary(i) {
