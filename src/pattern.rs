@@ -363,7 +363,12 @@ impl Patterns {
         text: &'t str,
         span: Range<usize>,
     ) -> impl Iterator<Item = Found<'t>> + 't {
-        self.regex.get().captures_iter(Input::new(text).span(span)).filter_map(move |captures| {
+        let regex = self.regex.get();
+        // Most spans searched hold no match (a window around a literal the pattern does not
+        // match there): asked first, without groups, which takes no room for them.
+        let input = Input::new(text).span(span);
+        let searched = regex.is_match(input.clone()).then(|| regex.captures_iter(input));
+        searched.into_iter().flatten().filter_map(move |captures| {
             let range = captures.get_match()?.range();
             if !self.keeps(text, &range) {
                 return None;
@@ -1573,6 +1578,24 @@ mod tests {
         assert_eq!(literals("Zürich", false).unwrap(), vec!["zürich\\b"]);
         assert!(has_other_case('é') && has_other_case('ß') && has_other_case('Σ'));
         assert!(!has_other_case('“') && !has_other_case('—') && !has_other_case('’'));
+    }
+
+    /// How many bytes a match spans at most: a run of whitespace counts as one character, a run
+    /// of letters and digits as the longest word; any other run leaves no bound, and so does an
+    /// anchor.
+    #[test]
+    fn spreads() {
+        let spread = |pattern: &str| compile(&[pattern], Mode::Raw).unwrap().spread();
+        let fixed = |fixed: usize| Some(Spread { fixed, per_word: 0 });
+        assert_eq!(spread("in order to"), fixed(11));
+        assert_eq!(spread("colou?r"), fixed(6));
+        // `\s` may be a character of three bytes (U+3000).
+        assert_eq!(spread(r"hello\s+world"), fixed(13));
+        assert_eq!(spread(r"\b([a-z]+)[ \t]+([,;:?!])"), Some(Spread { fixed: 2, per_word: 1 }));
+        assert_eq!(spread(r"(?:[0-9]+ ){2}percent"), Some(Spread { fixed: 9, per_word: 2 }));
+        assert_eq!(spread(r"\w+-us"), None, "`_` is no letter");
+        assert_eq!(spread(r"\(photo[^()]*\)"), None);
+        assert_eq!(spread(r"^in order to"), None);
     }
 
     /// Every match of a pattern lies inside the window of a place where the prefilter finds one
