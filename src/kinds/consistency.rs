@@ -173,6 +173,21 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
     })
 }
 
+/// Whether `form` is in `text` where a match of it as a whole word may be: not glued to a
+/// letter, digit or `_` on a side where it begins or ends with one (what the whole-word check of
+/// `pattern` asks of a match). `US` is in most stories that write `U.S.`, inside `USD` or `USA`;
+/// as a word in a fifth of them.
+fn in_words(text: &str, form: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let starts = form.chars().next().is_some_and(word);
+    let ends = form.chars().next_back().is_some_and(word);
+    memchr::memmem::find_iter(text.as_bytes(), form.as_bytes()).any(|at| {
+        let glued_before = starts && text[..at].chars().next_back().is_some_and(word);
+        let glued_after = ends && text[at + form.len()..].chars().next().is_some_and(word);
+        !glued_before && !glued_after
+    })
+}
+
 struct Use {
     range: Range<usize>,
     form: usize,
@@ -193,9 +208,7 @@ impl Consistency {
         // inconsistent otherwise.
         for ((&(group, _), exact), slot) in self.owners.iter().zip(&self.exact).zip(&self.slots) {
             if let (Some(exact), None) = (exact, slot) {
-                if possible[group] >= 2
-                    && memchr::memmem::find(cx.doc.prose.as_bytes(), exact.as_bytes()).is_none()
-                {
+                if possible[group] >= 2 && !in_words(&cx.doc.prose, exact) {
                     possible[group] -= 1;
                 }
             }
@@ -253,5 +266,24 @@ impl Consistency {
                 hits.push(Hit { range: u.range.clone(), args, labels, fix });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A form is looked for as a whole word: not inside a longer word, on the sides where it
+    /// begins or ends with a letter or digit.
+    #[test]
+    fn forms_are_found_as_whole_words() {
+        assert!(!in_words("the USD and the USA rose", "US"));
+        assert!(in_words("the USD and the US dollar", "US"));
+        assert!(in_words("made in the US.", "US"));
+        assert!(!in_words("x_US and éUS and US2", "US"));
+        assert!(in_words("“US”", "US"));
+        assert!(in_words("a U.S.-based firm", "U.S."));
+        assert!(!in_words("AU.S.", "U.S."));
+        assert!(!in_words("", "US"));
     }
 }
