@@ -641,6 +641,11 @@ mod tests {
             "moved ,",
             "antidisestablishmentarianism ?",
             "(Photo by Jane Doe)",
+            "defence",
+            "the defense",
+            "Defense Department",
+            "organisation",
+            "organization",
         ];
         let words = ["the", "talks", "moved", "on", "and", "said", "order", "to", "of", "fact", "result"];
         let gaps =

@@ -56,6 +56,9 @@ pub struct Patterns {
     /// How many bytes a match spans at most ([`Spread`]); `None` when unbounded (`[^()]*`).
     /// Worked out when first asked ([`Patterns::spread`]).
     spread: std::sync::OnceLock<Option<Spread>>,
+    /// For a list without a slot of its own whose patterns have one each (a consistency rule's
+    /// forms): each pattern's slot and spread ([`Patterns::with_parts`]).
+    parts: Vec<(usize, Option<Spread>)>,
 }
 
 /// How many bytes a match of a pattern spans at most, each run of whitespace it matches counted
@@ -254,7 +257,8 @@ impl Patterns {
             && literals.as_ref().is_some_and(|l| l.iter().any(|l| l.iter().any(u8::is_ascii_alphabetic)));
         let slot = literals.map(|literals| cx.prefilter(literals));
         let regex = Box::new(LazyRegex { source, ignore_case, compiled });
-        Some(Patterns { regex, items, words, anchored, slot, case_blind, spread: std::sync::OnceLock::new() })
+        let spread = std::sync::OnceLock::new();
+        Some(Patterns { regex, items, words, anchored, slot, case_blind, spread, parts: Vec::new() })
     }
 
     /// Compiles a list that may be empty (`None` then); `None` outside when it has mistakes.
@@ -293,6 +297,31 @@ impl Patterns {
         let ast = ast::parse::Parser::new().parse(pattern).ok()?;
         let literals = required_literals(&format!("(?:{})", widen_spaces(pattern, &ast)), ignore_case)?;
         Some(cx.prefilter(literals))
+    }
+
+    /// [`Spread`] of one pattern of a list, as [`Patterns::slot_of`] reads it.
+    pub fn spread_of(pattern: &str, ignore_case: bool) -> Option<Spread> {
+        let ast = ast::parse::Parser::new().parse(pattern).ok()?;
+        spread(&format!("(?:{})", widen_spaces(pattern, &ast)), ignore_case)
+    }
+
+    /// The list, its matches bounded by its patterns' own slots and spreads, in order (one for
+    /// each pattern, as [`Patterns::slot_of`] and [`Patterns::spread_of`] give them): a match of
+    /// the list is a match of one of them.
+    pub fn with_parts(mut self, parts: Vec<(usize, Option<Spread>)>) -> Patterns {
+        self.parts = parts;
+        self
+    }
+
+    /// The prefilter slots (among the rule's) one of whose literals every match holds near it,
+    /// each with how far a match reaches from it: the list's own, or its patterns' each. `None`
+    /// when not every match is bounded so.
+    pub fn reaches(&self) -> Option<Vec<(usize, Spread)>> {
+        match self.slot {
+            Some(slot) => Some(vec![(slot, self.spread()?)]),
+            None if self.parts.is_empty() || self.anchored => None,
+            None => self.parts.iter().map(|&(slot, spread)| Some((slot, spread?))).collect(),
+        }
     }
 
     /// The patterns' prefilter slot (among the rule's), if they have one.

@@ -180,10 +180,7 @@ impl Context<'_> {
     /// next (its leftmost start, and the pattern it prefers there, which fits in the window), and
     /// so on. The text around a window is still read for what a match asserts at its edges.
     fn windows(&self, patterns: &Patterns) -> Option<Vec<Range<usize>>> {
-        let (slot, places) = (patterns.slot()?, self.places?);
-        let spread = patterns.spread()?;
-        let spread =
-            spread.fixed + spread.per_word * if spread.per_word > 0 { self.longest_word() } else { 0 };
+        let (reaches, places) = (patterns.reaches()?, self.places?);
         let prose = &self.doc.prose;
         let floor = |mut i: usize| {
             while !prose.is_char_boundary(i) {
@@ -198,14 +195,27 @@ impl Context<'_> {
             }
             i
         };
-        let slot = self.first_slot + slot;
-        let places = &places[places.partition_point(|p| p.slot < slot)..];
+        let mut around: Vec<Range<usize>> = Vec::new();
+        for &(slot, spread) in &reaches {
+            let word = if spread.per_word > 0 { self.longest_word() } else { 0 };
+            let spread = spread.fixed + spread.per_word * word;
+            let slot = self.first_slot + slot;
+            let places = &places[places.partition_point(|p| p.slot < slot)..];
+            // Never empty (a match spans its literal, so `spread` is at least its length).
+            around.extend(places.iter().take_while(|p| p.slot == slot).map(|place| {
+                let start = floor(place.lo.saturating_sub(spread));
+                start..ceil(place.hi + spread).max(start)
+            }));
+        }
+        // One slot's places are in order already.
+        if reaches.len() > 1 {
+            around.sort_unstable_by_key(|w| w.start);
+        }
         let mut windows: Vec<Range<usize>> = Vec::new();
-        for place in places.iter().take_while(|p| p.slot == slot) {
-            let (start, end) = (floor(place.lo.saturating_sub(spread)), ceil(place.hi + spread));
+        for window in around {
             match windows.last_mut() {
-                Some(last) if start <= last.end => last.end = last.end.max(end),
-                _ => windows.push(start..end),
+                Some(last) if window.start <= last.end => last.end = last.end.max(window.end),
+                _ => windows.push(window),
             }
         }
         Some(windows)
