@@ -53,12 +53,6 @@ pub struct Patterns {
     /// patterns keep case, and the literals have letters, which the prefilter finds in any case:
     /// LowercaseDayName's `monday` is in every `Monday`).
     case_blind: bool,
-    /// How many bytes a match spans at most ([`Spread`]); `None` when unbounded (`[^()]*`).
-    /// Worked out when first asked ([`Patterns::spread`]).
-    spread: std::sync::OnceLock<Option<Spread>>,
-    /// For a list without a slot of its own whose patterns have one each (a consistency rule's
-    /// forms): each pattern's slot and spread ([`Patterns::with_parts`]).
-    parts: Vec<(usize, Option<Spread>)>,
 }
 
 /// How many bytes a match of a pattern spans at most, each run of whitespace it matches counted
@@ -71,12 +65,21 @@ pub struct Spread {
 }
 
 /// A rule's regex, compiled when first searched with for a built-in rule (whose regexes the
-/// tests compile), at once for a newsroom's own (whose mistakes are reported as it loads).
+/// tests compile), at once for a newsroom's own (whose mistakes are reported as it loads); and
+/// what is read off its source when first needed (boxed with it, to keep kinds small).
 #[derive(Debug)]
 struct LazyRegex {
     source: String,
     ignore_case: bool,
     compiled: std::sync::OnceLock<Regex>,
+    /// How many bytes a match spans at most ([`Spread`]); `None` when unbounded (`[^()]*`).
+    /// Worked out when first asked ([`Patterns::spread`]).
+    spread: std::sync::OnceLock<Option<Spread>>,
+    /// For a list without a slot of its own whose patterns have one each (a consistency rule's
+    /// forms): each pattern's slot and text ([`Patterns::with_parts`]).
+    parts: Vec<(usize, String)>,
+    /// [`Patterns::reaches`], worked out when first asked.
+    reaches: std::sync::OnceLock<Option<Vec<(usize, Spread)>>>,
 }
 
 impl LazyRegex {
@@ -256,9 +259,9 @@ impl Patterns {
         let case_blind = !ignore_case
             && literals.as_ref().is_some_and(|l| l.iter().any(|l| l.iter().any(u8::is_ascii_alphabetic)));
         let slot = literals.map(|literals| cx.prefilter(literals));
-        let regex = Box::new(LazyRegex { source, ignore_case, compiled });
-        let spread = std::sync::OnceLock::new();
-        Some(Patterns { regex, items, words, anchored, slot, case_blind, spread, parts: Vec::new() })
+        let (spread, parts, reaches) = (std::sync::OnceLock::new(), Vec::new(), std::sync::OnceLock::new());
+        let regex = Box::new(LazyRegex { source, ignore_case, compiled, spread, parts, reaches });
+        Some(Patterns { regex, items, words, anchored, slot, case_blind })
     }
 
     /// Compiles a list that may be empty (`None` then); `None` outside when it has mistakes.
@@ -299,29 +302,30 @@ impl Patterns {
         Some(cx.prefilter(literals))
     }
 
-    /// [`Spread`] of one pattern of a list, as [`Patterns::slot_of`] reads it.
-    pub fn spread_of(pattern: &str, ignore_case: bool) -> Option<Spread> {
-        let ast = ast::parse::Parser::new().parse(pattern).ok()?;
-        spread(&format!("(?:{})", widen_spaces(pattern, &ast)), ignore_case)
-    }
-
-    /// The list, its matches bounded by its patterns' own slots and spreads, in order (one for
-    /// each pattern, as [`Patterns::slot_of`] and [`Patterns::spread_of`] give them): a match of
-    /// the list is a match of one of them.
-    pub fn with_parts(mut self, parts: Vec<(usize, Option<Spread>)>) -> Patterns {
-        self.parts = parts;
+    /// The list, each of its patterns with its own prefilter slot (from [`Patterns::slot_of`]),
+    /// in order: a match of the list is a match of one of them, bounded by that one's slot and
+    /// spread.
+    pub fn with_parts(mut self, parts: Vec<(usize, String)>) -> Patterns {
+        self.regex.parts = parts;
         self
     }
 
     /// The prefilter slots (among the rule's) one of whose literals every match holds near it,
     /// each with how far a match reaches from it: the list's own, or its patterns' each. `None`
     /// when not every match is bounded so.
-    pub fn reaches(&self) -> Option<Vec<(usize, Spread)>> {
-        match self.slot {
+    pub fn reaches(&self) -> Option<&[(usize, Spread)]> {
+        let reaches = self.regex.reaches.get_or_init(|| match self.slot {
             Some(slot) => Some(vec![(slot, self.spread()?)]),
-            None if self.parts.is_empty() || self.anchored => None,
-            None => self.parts.iter().map(|&(slot, spread)| Some((slot, spread?))).collect(),
-        }
+            None if self.regex.parts.is_empty() || self.anchored => None,
+            None => {
+                let spread_of = |pattern: &str| {
+                    let ast = ast::parse::Parser::new().parse(pattern).ok()?;
+                    spread(&format!("(?:{})", widen_spaces(pattern, &ast)), self.regex.ignore_case)
+                };
+                self.regex.parts.iter().map(|(slot, pattern)| Some((*slot, spread_of(pattern)?))).collect()
+            }
+        });
+        reaches.as_deref()
     }
 
     /// The patterns' prefilter slot (among the rule's), if they have one.
@@ -335,7 +339,7 @@ impl Patterns {
     /// otherwise (`[^()]*`), or asserts more than a word boundary (`^`, which a part of a text
     /// may not have where the whole has), or needs no literal.
     pub fn spread(&self) -> Option<Spread> {
-        *self.spread.get_or_init(|| {
+        *self.regex.spread.get_or_init(|| {
             if self.slot.is_none() || self.anchored {
                 return None;
             }

@@ -154,11 +154,8 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
         all.iter().map(|form| Patterns::slot_of(cx, form.get_ref(), ignore_case)).collect();
     // Each match is a match of one form, which holds that form's literals: with a slot for every
     // form, the list is searched near them.
-    let parts: Option<Vec<_>> = all
-        .iter()
-        .zip(&slots)
-        .map(|(form, slot)| Some((((*slot)?), Patterns::spread_of(form.get_ref(), ignore_case))))
-        .collect();
+    let parts: Option<Vec<_>> =
+        all.iter().zip(&slots).map(|(form, slot)| Some(((*slot)?, form.get_ref().clone()))).collect();
     let patterns = patterns.map(|p| p.with_parts(parts.unwrap_or_default()));
     let exact = all
         .iter()

@@ -196,7 +196,7 @@ impl Context<'_> {
             i
         };
         let mut around: Vec<Range<usize>> = Vec::new();
-        for &(slot, spread) in &reaches {
+        for &(slot, spread) in reaches {
             let word = if spread.per_word > 0 { self.longest_word() } else { 0 };
             let spread = spread.fixed + spread.per_word * word;
             let slot = self.first_slot + slot;
