@@ -604,10 +604,6 @@ impl Capitalization {
         // in full, below.
         let mut found: Vec<(usize, At)> = Vec::with_capacity(2 * names.names.len());
         let mut counts = vec![0u32; names.names.len()];
-        // Each word that may begin a name: its hash, and the words read from it on. A name
-        // occurs twice only if its first word does: the words whose hash no other has are
-        // read no further (a third of them in news copy).
-        let mut starts: Vec<(u64, Stream, At)> = Vec::new();
         loop {
             stream.skip_until(|w| prefixes.may_begin(prose, &words[w]));
             let Some(at) = stream.next() else { break };
@@ -616,25 +612,13 @@ impl Capitalization {
             if possessive || !maybe_first.has(hash) || !first_words.contains(&hash) {
                 continue;
             }
-            starts.push((hash, stream.clone(), at));
-        }
-        let mut hashes: Vec<u64> = starts.iter().map(|&(hash, ..)| hash).collect();
-        hashes.sort_unstable();
-        let repeated = |hash: u64| {
-            let i = hashes.partition_point(|&h| h < hash);
-            hashes.get(i + 1) == Some(&hash)
-        };
-        for (hash, stream, at) in starts {
-            if !repeated(hash) {
-                continue;
-            }
             // The runs of joined words from here, up to the longest name, by their hashes; read in
             // full only where a name has the hash.
             ahead.clear();
             keys.clear();
-            ahead.push((at, hash, false));
+            ahead.push((at, hash, possessive));
             let mut run_hash = add_to_run(RUN_SEED, hash);
-            let mut next = stream;
+            let mut next = stream.clone();
             loop {
                 let n = ahead.len();
                 if let Some(&last) = is_length[n].then(|| names.by_hash.get(&run_hash)).flatten() {
