@@ -1110,19 +1110,8 @@ impl Excused<'_> {
             let i = all.partition_point(|e| e.end <= range.start);
             return all.get(i).is_some_and(|e| e.start < range.end);
         };
-        let floor = |mut i: usize| {
-            while !text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let ceil = |i: usize| {
-            let mut i = i.min(text.len());
-            while !text.is_char_boundary(i) {
-                i += 1;
-            }
-            i
-        };
+        let floor = |i: usize| floor_boundary(text, i);
+        let ceil = |i: usize| ceil_boundary(text, i);
         // The text up to a character past where a match that starts before `at` can end: the
         // regex finds in it the same matches starting before `at` as in the whole text.
         let upto = |at: usize| &text[..ceil(at + longest + 4)];
@@ -1175,6 +1164,23 @@ impl Excused<'_> {
         self.search.set(search);
         false
     }
+}
+
+/// The character boundary of `text` at `i` or the last before it.
+pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The character boundary of `text` at `i` or the first after it (its end, past it).
+pub(crate) fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// The first match in `text` from `at` on (as the regex crate's `Regex::find_at`).
@@ -1529,48 +1535,62 @@ mod tests {
         assert!(ordinals.iter().any(|l| l == "3rt\\b") && ordinals.iter().all(|l| l.len() == 5));
     }
 
+    /// A pattern of one to three of `parts` at random, whether it ignores case, and its source
+    /// as a list compiles it (spaces widened).
+    fn random_pattern(random: &mut crate::hash::Random, parts: &[&str]) -> (String, bool, String) {
+        let pattern: String = (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
+        let ignore_case = random.below(2) == 0;
+        let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
+        let source = format!("(?:{})", widen_spaces(&pattern, &ast));
+        (pattern, ignore_case, source)
+    }
+
+    /// Pieces of patterns the oracles below join at random: literals, classes of whitespace and
+    /// of letters, groups, repetitions and boundaries.
+    const PARTS: &[&str] = &[
+        "ab",
+        "b c",
+        "c",
+        "[ \t]+",
+        r"\s",
+        r"\s*",
+        "[,;]",
+        "[ab]",
+        "[a ]",
+        r"\d",
+        "a?",
+        "(?:ab|c)",
+        "(?:b|, )",
+        "[ \n]",
+        "x",
+        "(b)",
+        r"\w",
+        "[ac]b",
+        ", ",
+        "[0-9]",
+        "(?: ?ab|c\\b)",
+        "(a(b)?c)",
+        "(?:a|b c)?",
+        r"(\d?[0-9])",
+        "[ab]+",
+        "([0-9]{1,3})",
+        "[ \t]+",
+        r"ab\b",
+        r"(?-u:\b)",
+        r"\b",
+        r"c\b{end}",
+        r"x(?-u:\b)y?",
+        "ks",
+        r"k(?-u:\b)",
+        r"s(?-u:\b)a",
+    ];
+
     /// Every match of a pattern has one of the prefilter's literals in the folded text (one that
     /// ends a word, where no word character follows): checked on random patterns built from
     /// literals, classes, whitespace, groups and word boundaries, and random text.
     #[test]
     fn prefilter_literals_are_in_every_match() {
-        let parts = [
-            "ab",
-            "b c",
-            "c",
-            "[ \t]+",
-            r"\s",
-            r"\s*",
-            "[,;]",
-            "[ab]",
-            "[a ]",
-            r"\d",
-            "a?",
-            "(?:ab|c)",
-            "(?:b|, )",
-            "[ \n]",
-            "x",
-            "(b)",
-            r"\w",
-            "[ac]b",
-            ", ",
-            "[0-9]",
-            "(?: ?ab|c\\b)",
-            "(a(b)?c)",
-            "(?:a|b c)?",
-            r"(\d?[0-9])",
-            "[ab]+",
-            "([0-9]{1,3})",
-            "[ \t]+",
-            r"ab\b",
-            r"(?-u:\b)",
-            r"\b",
-            r"c\b{end}",
-            r"x(?-u:\b)y?",
-            "ks",
-            r"k(?-u:\b)",
-            r"s(?-u:\b)a",
-        ];
+        let parts = PARTS;
         let alphabet = [
             "a", "b", "c", " ", "\t", "\n", ",", ";", "A", "B", "x", "1", "\u{1f}", "  ", "ab", "b c", "k",
             "s", "_", "\u{212A}", "ſ", "é", "y",
@@ -1578,11 +1598,7 @@ mod tests {
         let mut random = crate::hash::Random::new(0x1234_5678_9abc_def1);
         let mut checked = 0;
         for _ in 0..3_000 {
-            let pattern: String =
-                (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
-            let ignore_case = random.below(2) == 0;
-            let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
-            let source = format!("(?:{})", widen_spaces(&pattern, &ast));
+            let (pattern, ignore_case, source) = random_pattern(&mut random, parts);
             let Some(literals) = required_literals(&source, ignore_case) else { continue };
             let regex = build(&source, ignore_case).unwrap();
             for _ in 0..300 {
@@ -1636,43 +1652,10 @@ mod tests {
     /// whitespace and markers (which folding shortens) and letters that fold shorter.
     #[test]
     fn matches_lie_inside_the_windows_of_their_literals() {
-        let parts = [
-            "ab",
-            "b c",
-            "c",
-            r"\s",
-            "[,;]",
-            "[ab]",
-            "[a ]",
-            r"\d",
-            "a?",
-            "(?:ab|c)",
-            "(?:b|, )",
-            "[ \n]",
-            "x",
-            "(b)",
-            r"\w",
-            ", ",
-            "(?: ?ab|c\\b)",
-            "(a(b)?c)",
-            "(?:a|b c)?",
-            "([0-9]{1,3})",
-            r"ab\b",
-            r"(?-u:\b)",
-            "ks",
-            r"k(?-u:\b)",
-            "a  b",
-            " ;",
-            "s a",
-            "[a-z]+",
-            "[ \t]+",
-            r"\s+",
-            "[0-9]+",
-            "[a-c]{2,}",
-            "b+",
-            "[, ]+",
-            "[ \n]+",
-        ];
+        // And runs without bound: of letters, of whitespace, of punctuation (no bound).
+        let runs =
+            ["a  b", " ;", "s a", "[a-z]+", r"\s+", "[0-9]+", "[a-c]{2,}", "b+", "[, ]+", "x[,;]+", "[ \n]+"];
+        let parts: Vec<&str> = PARTS.iter().chain(&runs).copied().collect();
         let alphabet = [
             "a", "b", "c", " ", "\t", "\n", ",", ";", "A", "x", "1", "\u{1f}", "  ", "   ", " \u{1f} ", "ab",
             "b c", "k", "s", "\u{212A}", "ſ", "é", "\u{a0}", "\u{3000}", ",,,,,,",
@@ -1680,11 +1663,7 @@ mod tests {
         let mut random = crate::hash::Random::new(0x0bad_cafe_f00d_5eed);
         let (mut checked, mut unbounded) = (0, 0);
         for _ in 0..5_000 {
-            let pattern: String =
-                (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
-            let ignore_case = random.below(2) == 0;
-            let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
-            let source = format!("(?:{})", widen_spaces(&pattern, &ast));
+            let (pattern, ignore_case, source) = random_pattern(&mut random, &parts);
             let (Some(literals), Some(spread)) =
                 (required_literals(&source, ignore_case), spread(&source, ignore_case))
             else {

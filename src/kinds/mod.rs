@@ -182,19 +182,8 @@ impl Context<'_> {
     fn windows(&self, patterns: &Patterns) -> Option<Vec<Range<usize>>> {
         let (reaches, places) = (patterns.reaches()?, self.places?);
         let prose = &self.doc.prose;
-        let floor = |mut i: usize| {
-            while !prose.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        };
-        let ceil = |i: usize| {
-            let mut i = i.min(prose.len());
-            while !prose.is_char_boundary(i) {
-                i += 1;
-            }
-            i
-        };
+        let floor = |i: usize| crate::pattern::floor_boundary(prose, i);
+        let ceil = |i: usize| crate::pattern::ceil_boundary(prose, i);
         let mut around: Vec<Range<usize>> = Vec::new();
         for &(slot, spread) in reaches {
             let word = if spread.per_word > 0 { self.longest_word() } else { 0 };
