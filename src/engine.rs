@@ -84,7 +84,7 @@ const REGION: usize = 1 << 16;
 /// Where the prefilter found a literal of a slot in a document, as bounds on the matches that
 /// need it: each lies inside `lo - s .. hi + s` of the prose, for `s` the most bytes a match of
 /// the pattern spans when each run of whitespace counts as one byte
-/// ([`crate::kinds::Context::matches`] searches only there).
+/// ([`crate::pattern::Patterns::reaches`]; [`crate::kinds::Context::spans`] searches only there).
 ///
 /// Why: the literal was found at `f .. f + n` of the folded text (a document's prose, or a
 /// region's of a long one, which starts at `base` of the prose), and folding removed `r` bytes
@@ -160,8 +160,8 @@ impl Prefilter {
 
     /// For each slot, whether one of its literals is in `prose` (a document's, or a region's of
     /// a `long` one, which starts at `base` of the document's prose), as folded for the
-    /// prefilter (`pattern::fold`: ASCII lowercased, whitespace runs one space); and, into
-    /// `places` when given, where (sorted, and unsorted when there are no literals to find).
+    /// prefilter (`pattern::fold`: ASCII lowercased, whitespace runs one space); and, added to
+    /// `places` when given, where.
     fn present(&self, prose: &str, long: bool, base: usize, places: Option<&mut Vec<Place>>) -> Vec<bool> {
         let mut present = vec![false; self.bases.last().copied().unwrap_or(0)];
         // Each literal found, and where it ends in the folded prose.
@@ -216,16 +216,19 @@ impl Prefilter {
                     self.owners[literal].iter().map(|&slot| Place::of(slot, base, folded.clone(), removed)),
                 );
             }
-            places.sort_unstable();
-            places.dedup();
         }
         present
     }
 
     /// For a document of `from` bytes or more, its regions of `size` bytes or more (but the
-    /// last); none for a shorter document. A match lies inside one block, so inside one region,
-    /// whose prose holds its literals.
-    fn regions(&self, doc: &Document, (from, size): (usize, usize), places: &mut Vec<Place>) -> Vec<Region> {
+    /// last), adding to `places` where their literals are; none for a shorter document. A match
+    /// lies inside one block, so inside one region, whose prose holds its literals.
+    fn regions(
+        &self,
+        doc: &Document,
+        (from, size): (usize, usize),
+        mut places: Option<&mut Vec<Place>>,
+    ) -> Vec<Region> {
         if doc.prose.len() < from || self.literals.is_empty() {
             return Vec::new();
         }
@@ -234,9 +237,8 @@ impl Prefilter {
         for (i, block) in doc.blocks.iter().enumerate() {
             let start = doc.blocks[first].range.start;
             if block.range.end - start >= size || i + 1 == doc.blocks.len() {
-                let mut found = Vec::new();
-                let present = self.present(&doc.prose[start..block.range.end], true, start, Some(&mut found));
-                places.append(&mut found);
+                let present =
+                    self.present(&doc.prose[start..block.range.end], true, start, places.as_deref_mut());
                 regions.push(Region { blocks: first..i + 1, present });
                 first = i + 1;
             }
@@ -371,19 +373,22 @@ impl RuleSet {
         let started = phase(1, started);
         let prefilter = self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents));
         let (from, size) = self.regioned.unwrap_or((REGIONED, REGION));
-        let mut places = Vec::new();
-        let regions = prefilter.regions(&doc, (from, size), &mut places);
-        // A long document's places are its regions' (folding removed fewer bytes of each).
-        let long = doc.prose.len() >= REGIONED;
-        let present = prefilter.present(&doc.prose, long, 0, regions.is_empty().then_some(&mut places));
-        places.sort_unstable();
-        phase(2, started);
-        let memo = Memo::default();
         // Over one or two short documents (a hook, an editor) a rule searches whole blocks:
         // quicker than working out how far its matches reach, which parses its regex again
         // (once per run, up to 0.2 ms a rule). Windows pay over many documents or a long one.
         let few = self.documents.is_some_and(|n| n <= 2) && doc.prose.len() < WINDOWED;
         let windowed = !self.whole_blocks && !few;
+        let mut places = Vec::new();
+        let regions = prefilter.regions(&doc, (from, size), windowed.then_some(&mut places));
+        // A long document's places are its regions' (folding removed fewer bytes of each).
+        let long = doc.prose.len() >= REGIONED;
+        let whole = (windowed && regions.is_empty()).then_some(&mut places);
+        let present = prefilter.present(&doc.prose, long, 0, whole);
+        // By slot, then place (the walk finds a literal twice in the overlap of two parts).
+        places.sort_unstable();
+        places.dedup();
+        phase(2, started);
+        let memo = Memo::default();
         let check_rule = |index: usize, hits: &mut Vec<Hit>, out: &mut Vec<Diagnostic>| {
             let started = self.timings.as_ref().map(|_| Instant::now());
             let rule = &self.rules[index];

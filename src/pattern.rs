@@ -72,9 +72,6 @@ struct LazyRegex {
     source: String,
     ignore_case: bool,
     compiled: std::sync::OnceLock<Regex>,
-    /// How many bytes a match spans at most ([`Spread`]); `None` when unbounded (`[^()]*`).
-    /// Worked out when first asked ([`Patterns::spread`]).
-    spread: std::sync::OnceLock<Option<Spread>>,
     /// For a list without a slot of its own whose patterns have one each (a consistency rule's
     /// forms): each pattern's slot and text ([`Patterns::with_parts`]).
     parts: Vec<(usize, String)>,
@@ -259,8 +256,8 @@ impl Patterns {
         let case_blind = !ignore_case
             && literals.as_ref().is_some_and(|l| l.iter().any(|l| l.iter().any(u8::is_ascii_alphabetic)));
         let slot = literals.map(|literals| cx.prefilter(literals));
-        let (spread, parts, reaches) = (std::sync::OnceLock::new(), Vec::new(), std::sync::OnceLock::new());
-        let regex = Box::new(LazyRegex { source, ignore_case, compiled, spread, parts, reaches });
+        let (parts, reaches) = (Vec::new(), std::sync::OnceLock::new());
+        let regex = Box::new(LazyRegex { source, ignore_case, compiled, parts, reaches });
         Some(Patterns { regex, items, words, anchored, slot, case_blind })
     }
 
@@ -297,8 +294,7 @@ impl Patterns {
     /// for a kind that needs to know which of its patterns may match, not only whether one
     /// does. `None` when the pattern has no literals worth searching for.
     pub fn slot_of(cx: &mut Compiler, pattern: &str, ignore_case: bool) -> Option<usize> {
-        let ast = ast::parse::Parser::new().parse(pattern).ok()?;
-        let literals = required_literals(&format!("(?:{})", widen_spaces(pattern, &ast)), ignore_case)?;
+        let literals = required_literals(&widened(pattern)?, ignore_case)?;
         Some(cx.prefilter(literals))
     }
 
@@ -311,40 +307,26 @@ impl Patterns {
     }
 
     /// The prefilter slots (among the rule's) one of whose literals every match holds near it,
-    /// each with how far a match reaches from it: the list's own, or its patterns' each. `None`
-    /// when not every match is bounded so.
-    pub fn reaches(&self) -> Option<&[(usize, Spread)]> {
-        let reaches = self.regex.reaches.get_or_init(|| match self.slot {
-            Some(slot) => Some(vec![(slot, self.spread()?)]),
-            None if self.regex.parts.is_empty() || self.anchored => None,
-            None => {
-                let spread_of = |pattern: &str| {
-                    let ast = ast::parse::Parser::new().parse(pattern).ok()?;
-                    spread(&format!("(?:{})", widen_spaces(pattern, &ast)), self.regex.ignore_case)
-                };
-                self.regex.parts.iter().map(|(slot, pattern)| Some((*slot, spread_of(pattern)?))).collect()
-            }
-        });
-        reaches.as_deref()
-    }
-
-    /// The patterns' prefilter slot (among the rule's), if they have one.
-    pub fn slot(&self) -> Option<usize> {
-        self.slot
-    }
-
-    /// How many bytes a match spans at most, each run of whitespace counted as one character
-    /// (a space of a pattern, a [`GAP`], matches a run): a bound, with the prefilter's places, on
+    /// each with how many bytes a match spans at most ([`Spread`]; each run of whitespace, which
+    /// a space of a pattern, a [`GAP`], matches, counted as one character): the list's own slot,
+    /// or its patterns' each ([`Patterns::with_parts`]). With the prefilter's places, a bound on
     /// where a match may lie ([`crate::engine::Place`]). `None` when a match may be longer
     /// otherwise (`[^()]*`), or asserts more than a word boundary (`^`, which a part of a text
-    /// may not have where the whole has), or needs no literal.
-    pub fn spread(&self) -> Option<Spread> {
-        *self.regex.spread.get_or_init(|| {
-            if self.slot.is_none() || self.anchored {
-                return None;
-            }
-            spread(&self.regex.source, self.regex.ignore_case)
-        })
+    /// may not have where the whole has), or needs no literal. Worked out when first asked.
+    pub fn reaches(&self) -> Option<&[(usize, Spread)]> {
+        let ignore_case = self.regex.ignore_case;
+        let reaches = self.regex.reaches.get_or_init(|| match self.slot {
+            _ if self.anchored => None,
+            Some(slot) => Some(vec![(slot, spread(&self.regex.source, ignore_case)?)]),
+            None if self.regex.parts.is_empty() => None,
+            None => self
+                .regex
+                .parts
+                .iter()
+                .map(|(slot, pattern)| Some((*slot, spread(&widened(pattern)?, ignore_case)?)))
+                .collect(),
+        });
+        reaches.as_deref()
     }
 
     /// Whether the rule set's prefilter looks for literals of these patterns.
@@ -414,6 +396,13 @@ impl Patterns {
     fn keeps(&self, text: &str, range: &Range<usize>) -> bool {
         !range.is_empty() && (!self.words || whole_word(text, range))
     }
+}
+
+/// One pattern of a list as its list's regex has it, in a group of its own, its spaces widened
+/// to [`GAP`]s; `None` when it does not parse.
+fn widened(pattern: &str) -> Option<String> {
+    let ast = ast::parse::Parser::new().parse(pattern).ok()?;
+    Some(format!("(?:{})", widen_spaces(pattern, &ast)))
 }
 
 /// How many bytes a match of the regex `source` spans at most ([`Spread`]); `None` when
@@ -1540,8 +1529,7 @@ mod tests {
     fn random_pattern(random: &mut crate::hash::Random, parts: &[&str]) -> (String, bool, String) {
         let pattern: String = (0..1 + random.below(3)).map(|_| parts[random.below(parts.len())]).collect();
         let ignore_case = random.below(2) == 0;
-        let ast = ast::parse::Parser::new().parse(&pattern).unwrap();
-        let source = format!("(?:{})", widen_spaces(&pattern, &ast));
+        let source = widened(&pattern).expect("the parts parse");
         (pattern, ignore_case, source)
     }
 
@@ -1634,7 +1622,7 @@ mod tests {
     /// anchor.
     #[test]
     fn spreads() {
-        let spread = |pattern: &str| compile(&[pattern], Mode::Raw).unwrap().spread();
+        let spread = |pattern: &str| Some(compile(&[pattern], Mode::Raw).unwrap().reaches()?[0].1);
         let fixed = |fixed: usize| Some(Spread { fixed, per_word: 0 });
         assert_eq!(spread("in order to"), fixed(11));
         assert_eq!(spread("colou?r"), fixed(6));

@@ -137,6 +137,10 @@ impl Context<'_> {
     /// text to search (from the block's start, in order): the windows around the places where
     /// the prefilter found their literals ([`Context::windows`]), or the whole text.
     pub fn spans(&self, patterns: &Patterns) -> Vec<(&Block, Vec<Range<usize>>)> {
+        // Most documents lack the literals of most rules.
+        if !patterns.may_match(self.present) {
+            return Vec::new();
+        }
         let Some(windows) = self.windows(patterns) else {
             let blocks = self.blocks_matching([patterns]).filter(|b| self.scope.contains(b.scope));
             return blocks.map(|b| (b, std::iter::once(0..b.range.len()).collect())).collect();
@@ -268,9 +272,6 @@ impl Context<'_> {
         skip_names: bool,
     ) -> Vec<(&'p Block, Range<usize>, Found<'p>)> {
         let mut out = Vec::new();
-        if !patterns.may_match(self.present) {
-            return out;
-        }
         for (block, spans) in self.spans(patterns) {
             let text = self.doc.prose(block.range.clone());
             let mut found: Vec<Found> =
