@@ -179,6 +179,15 @@ struct At {
     fresh: bool,
 }
 
+/// Where a stretch of the names search meets a word outside it: the pair of the word `w` and
+/// the one before it, in the block that starts at `block_start`; `starts`: `w` starts the
+/// stretch (else the word before ends it).
+struct Join {
+    w: usize,
+    block_start: usize,
+    starts: bool,
+}
+
 /// The words this kind reads, in order: those of the blocks it reads (not headings or tables),
 /// outside the quotations it skips. A cursor: a copy reads ahead.
 #[derive(Clone)]
@@ -387,8 +396,8 @@ impl Capitalization {
             .filter(|b| !matches!(b.scope, Scope::Heading | Scope::Table))
             .map(|b| (b.range.start, cx.seg.word_indices(&b.range)))
             .collect();
-        let names = self.names(cx, Stream::new(cx, &blocks));
-        if names.names.is_empty() {
+        let (names, joins) = self.names(cx, Stream::new(cx, &blocks));
+        if names.names.is_empty() || joins.is_some_and(|joins| !self.may_differ(cx, &names, &joins)) {
             return;
         }
         let (occurrences, marks) = self.occurrences(cx, Stream::new(cx, &blocks), &names);
@@ -496,7 +505,10 @@ impl Capitalization {
     /// be a connector after a capitalized word, by its length); one that begins otherwise
     /// ("Émile", "$5") is read in full. A stretch too short to hold a name (most are one
     /// capitalized word) is not read in full.
-    fn names<'t>(&self, cx: &Context<'t>, stream: Stream<'_, 't>) -> Names<'t> {
+    ///
+    /// Also, in a document under [`QUICK_CHECK_UNDER`], the places where a stretch meets a word
+    /// outside it, for [`Capitalization::may_differ`].
+    fn names<'t>(&self, cx: &Context<'t>, stream: Stream<'_, 't>) -> (Names<'t>, Option<Vec<Join>>) {
         // Room made once for what a story's capitalized words make (a name takes two or more).
         let room = cx.seg.openers.len() / 2;
         let mut names = Names {
@@ -527,6 +539,12 @@ impl Capitalization {
             }
             stretch.clear();
         };
+        let mut joins = (cx.doc.prose.len() < QUICK_CHECK_UNDER).then(Vec::new);
+        let mut meet = |at: At, starts: bool| {
+            if let Some(joins) = joins.as_mut() {
+                joins.push(Join { w: at.w, block_start: at.block_start, starts });
+            }
+        };
         let mut stream = stream;
         let mut opener = 0;
         while let Some(at) = stream.next() {
@@ -550,10 +568,14 @@ impl Capitalization {
                 }
             };
             if in_stretch {
+                if stretch.is_empty() {
+                    meet(at, true);
+                }
                 stretch.push(at);
                 continue;
             }
             if !stretch.is_empty() {
+                meet(at, false);
                 end_stretch(&mut stretch);
             }
             // No stretch is open, so only a word that begins with a capital, a digit or a byte
@@ -562,7 +584,7 @@ impl Capitalization {
             stream.seek(cx.seg.next_opener(&mut opener, at.w + 1).unwrap_or(cx.seg.words.len()));
         }
         end_stretch(&mut stretch);
-        names
+        (names, joins)
     }
 
     /// Every occurrence of each name, whatever its case: (its first word, where its words' marks
@@ -653,6 +675,72 @@ impl Capitalization {
             }
         }
         (occurrences, marks)
+    }
+
+    /// Whether some occurrence of a name may differ from another, as far as the places where a
+    /// stretch of the names search meets a word outside it (`joins`) tell: if none may,
+    /// [`Capitalization::occurrences`] are not looked for (in most stories).
+    ///
+    /// Two occurrences differ when a word is capitalized in both (at `i`) and another, no
+    /// connector, is lowercase in one of them (at `j`). Along that one, from `i` to `j`, a word of
+    /// a stretch (`i` is one) meets a word outside any (`j` is one: lowercase, no connector).
+    /// After `i`, that is the last word of a stretch and the word after it. Before `i`, it is the
+    /// first word of a stretch and the word before it; when that word is a lowercase connector
+    /// (outside any stretch before one), the pair of the last word before the connectors (no
+    /// connector: `j` or a word after it) and the first connector is looked at instead, which
+    /// rules out more (`said on` where a name has `on Friday`). Either pair lies in the
+    /// occurrence, so it is two words next to each other in the name.
+    fn may_differ(&self, cx: &Context, names: &Names, joins: &[Join]) -> bool {
+        // Most places have a word that is no name's, told by its first bytes. A possessive ends
+        // a name, so only the second word of a pair, the last of an occurrence, may have one.
+        let prefixes = Prefixes::new(names.keys.iter().map(Key::as_str));
+        let (prose, words) = (cx.doc.prose.as_bytes(), &cx.seg.words);
+        let stem = |w: usize| {
+            let word = &words[w];
+            word.start..word.end - if prose[word.clone()].ends_with(b"'s") { 2 } else { 0 }
+        };
+        let joined_before =
+            |w: usize, join: &Join| w > 0 && words[w - 1].start >= join.block_start && joined(cx, w);
+        let mut pairs: Option<crate::hash::Set<u64>> = None;
+        joins.iter().any(|join| {
+            // The pair's second word, and the first: at the start of a stretch, the lowercase
+            // connectors before it (at most as many as a name has words) are passed over. Each
+            // word is a name's.
+            let mut w = join.w;
+            if !prefixes.may_begin(prose, &stem(w)) {
+                return false;
+            }
+            loop {
+                if !joined_before(w, join) || !prefixes.may_begin(prose, &stem(w - 1)) {
+                    return false;
+                }
+                let text = &cx.doc.prose[words[w - 1].clone()];
+                let connector = || {
+                    let first = text.as_bytes()[0];
+                    first.is_ascii_lowercase()
+                        && self.connector_shapes[usize::from(first)] & 1 << text.len().min(63) != 0
+                        && self.is_connector(&Key::of(text))
+                };
+                if join.starts && join.w - w < MAX_NAME_WORDS && connector() {
+                    w -= 1;
+                } else {
+                    break;
+                }
+            }
+            let pairs = pairs.get_or_insert_with(|| {
+                names
+                    .names
+                    .iter()
+                    .flat_map(|name| {
+                        names.hashes[name.clone()].windows(2).map(|two| add_to_run(two[0], two[1]))
+                    })
+                    .collect()
+            });
+            pairs.contains(&add_to_run(
+                key_hash(&cx.doc.prose, &words[w - 1]).0,
+                key_hash(&cx.doc.prose, &words[w]).0,
+            ))
+        })
     }
 
     /// Word ranges that are names: maximal capitalized runs without a leading function word
@@ -852,6 +940,10 @@ fn key_of(word: &str) -> Cow<'_, str> {
 fn shape(word: &str) -> (usize, u64) {
     (usize::from(word.as_bytes().first().copied().unwrap_or(0)), 1 << word.len().min(63))
 }
+
+/// Documents of this size or more are searched for occurrences without [`Capitalization::may_differ`] first:
+/// a long one nearly always has a name written two ways.
+const QUICK_CHECK_UNDER: usize = 1 << 20;
 
 const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
@@ -1215,6 +1307,38 @@ mod tests {
     }
 
     #[test]
+    fn occurrences_are_looked_for_only_where_a_name_may_be_written_two_ways() {
+        use crate::source::Format;
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.InconsistentNameCase").expect("the rule");
+        let crate::kinds::Kind::Capitalization(kind) = &rule.kind else { panic!("a capitalization rule") };
+        let look = |text: &str| {
+            let parsed = crate::kinds::Parsed::new(&set, text, Format::Text);
+            let cx = parsed.context(rule.scope, false);
+            let blocks = [(0, 0..cx.seg.words.len())];
+            let (names, joins) = kind.names(&cx, Stream::new(&cx, &blocks));
+            let mut hits = Vec::new();
+            kind.check(&cx, &mut hits);
+            (kind.may_differ(&cx, &names, &joins.expect("a short document")), hits.len())
+        };
+        // "on Friday" is two words of the name "Toyota on Friday", but "said on Friday" is none.
+        assert_eq!(
+            look("Shares of Toyota on Friday fell. Analysts said on Friday they would buy."),
+            (false, 0)
+        );
+        assert_eq!(look("The Minsk Group met. The Minsk Group left."), (false, 0));
+        // Lowercase after the name's first word, before its last (past connectors), and a
+        // possessive last word, short enough that its first four bytes hold the `'s`.
+        for text in [
+            "The Minsk Group met. Later the Minsk group left.",
+            "The Bank of England met. Later the bank of England left.",
+            "The Minsk Bar met. Later the Minsk bar's staff left.",
+        ] {
+            assert_eq!(look(text), (true, 1), "{text}");
+        }
+    }
+
+    #[test]
     fn two_passes_find_what_a_record_per_word_finds() {
         use crate::source::Format;
         let set = crate::kinds::builtin();
@@ -1254,6 +1378,8 @@ mod tests {
             "20 Group",
             "3M Asia Group",
             "Haus zwischen Welt",
+            // A short last word, written lowercase and possessive (`Minsk bar's`).
+            "Minsk Bar",
         ];
         let others =
             ["said", "the", "of", "and", "a", "x", "'s", "de", "über", "zürich", "OSCE", "He", "zwischen"];
