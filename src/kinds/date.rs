@@ -119,6 +119,45 @@ pub struct Date {
     exceptions: Exceptions,
     /// Where the dates regex is searched: near month names.
     months: Months,
+    /// What the month-spelling check's quick look asks of a capital, worked out once.
+    slips: Slips,
+}
+
+/// The months as [`Date::has_month_slip`] looks at them: their first letters, and for each
+/// ASCII month its first byte, its length and the letters after the first, as bits.
+#[derive(Debug)]
+struct Slips {
+    /// The months' first bytes, as bits.
+    initials: [u64; 4],
+    shapes: Vec<(u8, usize, u32)>,
+    /// Whether every month is ASCII (and so has a shape).
+    all_ascii: bool,
+}
+
+impl Slips {
+    fn new(calendar: &Calendar) -> Slips {
+        let mut initials = [0u64; 4];
+        for first in calendar.months.iter().filter_map(|m| m.bytes().next()) {
+            initials[usize::from(first / 64)] |= 1 << (first % 64);
+        }
+        let shapes: Vec<(u8, usize, u32)> = calendar
+            .months
+            .iter()
+            .filter(|m| m.is_ascii())
+            .map(|m| (m.as_bytes()[0], m.len(), letter_bits(&m.to_ascii_lowercase().as_bytes()[1..])))
+            .collect();
+        Slips { initials, all_ascii: shapes.len() == calendar.months.len(), shapes }
+    }
+
+    /// Whether some month begins with this byte.
+    fn initial(&self, b: u8) -> bool {
+        self.initials[usize::from(b / 64)] & 1 << (b % 64) != 0
+    }
+}
+
+/// The lowercase ASCII letters among some bytes, as bits.
+fn letter_bits(bytes: &[u8]) -> u32 {
+    bytes.iter().filter(|b| b.is_ascii_lowercase()).fold(0u32, |bits, b| bits | 1 << (b - b'a'))
 }
 
 /// The places of a text where a date may be: every date has a month name, so the dates regex
@@ -334,6 +373,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
     let dateline = Patterns::compile_optional(cx, &spec.dateline, Mode::Raw, false);
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
     let months = Months::new(&calendar);
+    let slips = Slips::new(&calendar);
     Some(Date {
         check,
         dates: shared(&dates_pattern(&calendar)),
@@ -352,6 +392,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         max_distance: spec.max_distance.as_ref().map_or(2, |d| *d.get_ref()),
         exceptions: exceptions?,
         months,
+        slips,
     })
 }
 
@@ -595,6 +636,10 @@ impl Date {
             kept.extend(here);
         }
         let dates = kept;
+        // Only the ordinal check looks beyond dates (at any number with a suffix).
+        if dates.is_empty() && self.check != Check::OrdinalSuffix {
+            return;
+        }
         let dateline = matches!(self.check, Check::Weekday | Check::Impossible)
             .then(|| self.dateline(cx, &dates))
             .flatten();
@@ -882,28 +927,14 @@ impl Date {
         let prose: &str = &cx.doc.prose;
         let bytes = prose.as_bytes();
         let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-        let mut initial = [false; 256];
-        for first in self.calendar.months.iter().filter_map(|m| m.bytes().next()) {
-            initial[usize::from(first)] = true;
-        }
-        // The letters after the first of each month, as bits: a word with more letters that no
-        // month of its first letter has than an edit changes is none misspelt (most words).
-        let letter_bits = |rest: &[u8]| {
-            rest.iter().filter(|b| b.is_ascii_lowercase()).fold(0u32, |bits, b| bits | 1 << (b - b'a'))
-        };
-        let shapes: Vec<(u8, usize, u32)> = self
-            .calendar
-            .months
-            .iter()
-            .filter(|m| m.is_ascii())
-            .map(|m| (m.as_bytes()[0], m.len(), letter_bits(&m.to_ascii_lowercase().as_bytes()[1..])))
-            .collect();
-        let all_ascii = shapes.len() == self.calendar.months.len();
+        // A word with more letters that no month of its first letter has than an edit changes
+        // is none misspelt (most words).
+        let Slips { shapes, all_ascii, .. } = &self.slips;
         // Whether the capital at `i` begins a word that would be flagged; and where that word
         // ends, past which no capital begins one.
         let slip_at = |i: usize| -> (bool, usize) {
             let b = bytes[i];
-            if !initial[usize::from(b)] || (i > 0 && word_byte(bytes[i - 1])) {
+            if !self.slips.initial(b) || (i > 0 && word_byte(bytes[i - 1])) {
                 return (false, i + 1);
             }
             let end = i + 1 + bytes[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count();
@@ -953,8 +984,12 @@ impl Date {
             let starts_with_month = self.calendar.months.iter().any(|m| word.starts_with(m.as_str()));
             (!month_or_weekday && !starts_with_month && self.nearest_month(word).is_some(), end)
         };
-        if prose.is_ascii() {
-            let openers = cx.seg.openers.iter().map(|&w| cx.seg.words[w].start);
+        if cx.ascii() {
+            // A word shorter than five bytes has no run of five letters (most capitalized words
+            // are, or begin with no month's first letter).
+            let openers = cx.seg.openers.iter().map(|&w| &cx.seg.words[w]);
+            let openers =
+                openers.filter(|w| w.len() >= 5 && self.slips.initial(bytes[w.start])).map(|w| w.start);
             let joined = memchr::memchr2_iter(b'\'', b'-', bytes).map(|at| at + 1);
             return openers
                 .chain(joined)

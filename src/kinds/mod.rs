@@ -77,12 +77,13 @@ pub struct Context<'a> {
 }
 
 /// Work on one document that several rules share, done once: the dates the date rules read
-/// (keyed by the address of the shared regex that found them), and the length of its longest
-/// word.
+/// (keyed by the address of the shared regex that found them), the length of its longest
+/// word, and whether its prose is ASCII.
 #[derive(Default)]
 pub struct Memo {
     pub dates: std::sync::OnceLock<(usize, Vec<date::Found>)>,
     longest_word: std::sync::OnceLock<usize>,
+    ascii: std::sync::OnceLock<bool>,
 }
 
 impl Context<'_> {
@@ -171,6 +172,11 @@ impl Context<'_> {
     /// word, and every block is segmented.
     fn longest_word(&self) -> usize {
         *self.memo.longest_word.get_or_init(|| self.seg.words.iter().map(|w| w.len()).max().unwrap_or(0))
+    }
+
+    /// Whether the document's prose is all ASCII (asked by more than one rule).
+    pub fn ascii(&self) -> bool {
+        *self.memo.ascii.get_or_init(|| self.doc.prose.is_ascii())
     }
 
     /// The parts of the prose where a match of `patterns` may lie, by where the prefilter found

@@ -72,7 +72,7 @@ impl Repetition {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         // In ASCII prose two words are the same only if they are as long.
-        let ascii = cx.doc.prose.is_ascii();
+        let ascii = cx.ascii();
         for block in cx.blocks() {
             let words = cx.seg.words_in(&block.range);
             let doubled = |i: usize| {
