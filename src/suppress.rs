@@ -226,7 +226,7 @@ pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     known: impl Fn(&str) -> bool,
     ran: impl Fn(&str) -> bool,
-    all_ran: bool,
+    all_ran: impl Fn() -> bool,
 ) {
     if !text.contains("copydesk-") {
         return;
@@ -280,7 +280,7 @@ pub fn apply(
                 None,
             ));
         }
-        let names_ran = if d.names.is_empty() { all_ran } else { d.names.iter().all(|(n, _)| ran(n)) };
+        let names_ran = if d.names.is_empty() { all_ran() } else { d.names.iter().all(|(n, _)| ran(n)) };
         let checkable = d.kind != Kind::Enable && unknown.is_empty() && names_ran;
         if checkable && !used[i] {
             diagnostics.push(problem(
