@@ -23,6 +23,14 @@ pub struct Segmenter {
     final_abbreviations: HashSet<String>,
     /// Words that usually open a sentence ("The", "He").
     openers: HashSet<String>,
+    /// The first byte and length (up to 63) of each abbreviation of either list, as bits
+    /// ([`shape`]): most words before a full stop are none by these alone.
+    abbreviation_shapes: Vec<u64>,
+}
+
+/// A word's first byte, and its length (up to 63) as a bit.
+fn shape(word: &str) -> (usize, u64) {
+    (usize::from(word.as_bytes().first().copied().unwrap_or(0)), 1 << word.len().min(63))
 }
 
 /// The sentences, words and quotations of one document.
@@ -130,10 +138,19 @@ impl Segmenter {
         final_abbreviations: impl IntoIterator<Item = &'a str>,
         openers: impl IntoIterator<Item = &'a str>,
     ) -> Segmenter {
+        let abbreviations: HashSet<String> = abbreviations.into_iter().map(str::to_owned).collect();
+        let final_abbreviations: HashSet<String> =
+            final_abbreviations.into_iter().map(str::to_owned).collect();
+        let mut abbreviation_shapes = vec![0u64; 256];
+        for word in abbreviations.iter().chain(&final_abbreviations) {
+            let (byte, bit) = shape(word);
+            abbreviation_shapes[byte] |= bit;
+        }
         Segmenter {
-            abbreviations: abbreviations.into_iter().map(str::to_owned).collect(),
-            final_abbreviations: final_abbreviations.into_iter().map(str::to_owned).collect(),
+            abbreviations,
+            final_abbreviations,
             openers: openers.into_iter().map(str::to_owned).collect(),
+            abbreviation_shapes,
         }
     }
 
@@ -242,7 +259,11 @@ impl Segmenter {
             && letters
                 .split('.')
                 .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
-        if is_dotted || self.final_abbreviations.contains(word) {
+        let (byte, bit) = shape(word);
+        let listed = |list: &HashSet<String>| {
+            self.abbreviation_shapes.get(byte).is_some_and(|shapes| shapes & bit != 0) && list.contains(word)
+        };
+        if is_dotted || listed(&self.final_abbreviations) {
             let next_word: &str = text[next_start..]
                 .trim_start_matches(['"', '“', '‘', '\'', '(', '['])
                 .split(|c: char| !c.is_alphanumeric())
@@ -251,7 +272,7 @@ impl Segmenter {
             return self.openers.contains(next_word);
         }
         let is_initial = letters.chars().count() == 1 && letters.starts_with(char::is_uppercase);
-        !is_initial && !self.abbreviations.contains(word)
+        !is_initial && !listed(&self.abbreviations)
     }
 }
 

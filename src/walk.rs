@@ -156,7 +156,7 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, errors: &mut Vec<Error>) {
                     .path()
                     .extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                    .is_some_and(|e| ARTICLE_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)));
                 if is_file && wanted {
                     inputs.push(Input::File(clean(entry.into_path()), Walked(true)));
                 }
