@@ -179,14 +179,21 @@ impl Duplicate {
         // most stories are done after this one quick pass, without normalising anything.
         let signatures: Vec<u64> =
             units.iter().map(|u| signature(&stripped(cx.doc.prose(u.clone()), strip))).collect();
-        let mut seen: Map<u64, u32> = Map::default();
-        for &s in &signatures {
-            *seen.entry(s).or_default() += 1;
-        }
-        if seen.len() == signatures.len() {
+        // The signatures two units or more have, told by sorting a copy (a story has a few dozen
+        // units: quicker than a map, which grows as it fills).
+        let mut sorted = signatures.clone();
+        sorted.sort_unstable();
+        let mut shared: Vec<u64> =
+            sorted.windows(2).filter(|two| two[0] == two[1]).map(|two| two[0]).collect();
+        if shared.is_empty() {
             return Vec::new();
         }
-        let units = units.into_iter().zip(&signatures).filter(|(_, s)| seen[s] > 1).map(|(u, _)| u);
+        shared.dedup();
+        let units = units
+            .into_iter()
+            .zip(&signatures)
+            .filter(|(_, s)| shared.binary_search(s).is_ok())
+            .map(|(u, _)| u);
         let mut first: Map<u64, Vec<Range<usize>>> = Map::default();
         let mut repeats = Vec::new();
         let (mut key, mut other) = (Vec::new(), Vec::new());
