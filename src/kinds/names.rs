@@ -480,8 +480,6 @@ impl Names {
             letters: u32,
             /// Whether it follows a capitalized word (which may be its given name).
             after_capital: bool,
-            /// Whether it is the last of its run of capitalized words ([`Word::ends_run`]).
-            ends_run: bool,
             /// Its first letter, length and the hash of its key, as one number to sort by.
             order: u64,
         }
@@ -489,11 +487,15 @@ impl Names {
         let mut buffer = String::with_capacity(8 * cx.seg.openers.len());
         let mut found: Vec<Use> = Vec::with_capacity(cx.seg.openers.len());
         // Adds a use of a capitalized word, if it is long enough (as `Names::close` measures it)
-        // to be close to another, and returns its index; the use of the word before it, if it has
-        // a given name, is no longer the last of its run.
+        // to be close to another, and returns its index. The use of the word before it, if that
+        // may be its given name, is not the last of its run of capitalized words
+        // ([`Word::ends_run`]): a given name or a title, never compared, so it is taken back (it
+        // is the last use added).
         let mut add = |text: &str, after_capital: bool, before: Option<usize>| -> Option<usize> {
             if let (true, Some(i)) = (after_capital, before) {
-                found[i].ends_run = false;
+                debug_assert_eq!(i + 1, found.len(), "the word before is the last use");
+                buffer.truncate(found[i].key.start);
+                found.truncate(i);
             }
             let written = key_of_written(text);
             if written.is_ascii() && written.len() < 5 {
@@ -517,15 +519,7 @@ impl Names {
             let first = key.chars().next()?;
             let hash = crate::hash::short_hash(key.as_bytes()) >> 36;
             let order = u64::from(u32::from(first)) << 43 | (length.min(127) as u64) << 36 | hash;
-            found.push(Use {
-                key: start..buffer.len(),
-                first,
-                length,
-                letters,
-                after_capital,
-                ends_run: true,
-                order,
-            });
+            found.push(Use { key: start..buffer.len(), first, length, letters, after_capital, order });
             Some(found.len() - 1)
         };
         // Only the words that begin with a capital, a digit or a letter outside ASCII (the
@@ -567,12 +561,9 @@ impl Names {
         // Sorted as numbers with their index, a third of a use's size.
         let mut sorted: Vec<(u64, usize)> = found.iter().map(|u| u.order).zip(0..).collect();
         for range in groups(&mut sorted, |&(order, _)| order, |&(_, i)| key(&found[i])) {
-            let uses = sorted[range.clone()].iter().map(|&(_, i)| &found[i]).filter(|u| u.ends_run);
-            let introduced = uses.clone().any(|u| u.after_capital);
-            // A spelling never last in its run (a given name, a title) is never compared.
-            if let n @ 1.. = uses.count() {
-                spellings.push(Spelling { at: sorted[range.start].1, uses: n, introduced });
-            }
+            let uses = &sorted[range.clone()];
+            let introduced = uses.iter().any(|&(_, i)| found[i].after_capital);
+            spellings.push(Spelling { at: uses[0].1, uses: uses.len(), introduced });
         }
         let established = |s: &Spelling| s.introduced || self.majority.is_some_and(|m| s.uses >= m);
         for (i, a) in spellings.iter().enumerate() {
