@@ -701,7 +701,13 @@ impl Capitalization {
         };
         let joined_before =
             |w: usize, join: &Join| w > 0 && words[w - 1].start >= join.block_start && joined(cx, w);
-        let mut pairs: Option<crate::hash::Set<u64>> = None;
+        // A story has a few dozen names: their pairs are read again for each place that passes
+        // the test of first bytes (quicker than making a set of them).
+        let named = |pair: u64| {
+            names.names.iter().any(|name| {
+                names.hashes[name.clone()].windows(2).any(|two| add_to_run(two[0], two[1]) == pair)
+            })
+        };
         joins.iter().any(|join| {
             // The pair's second word, and the first: at the start of a stretch, the lowercase
             // connectors before it (at most as many as a name has words) are passed over. Each
@@ -727,19 +733,7 @@ impl Capitalization {
                     break;
                 }
             }
-            let pairs = pairs.get_or_insert_with(|| {
-                names
-                    .names
-                    .iter()
-                    .flat_map(|name| {
-                        names.hashes[name.clone()].windows(2).map(|two| add_to_run(two[0], two[1]))
-                    })
-                    .collect()
-            });
-            pairs.contains(&add_to_run(
-                key_hash(&cx.doc.prose, &words[w - 1]).0,
-                key_hash(&cx.doc.prose, &words[w]).0,
-            ))
+            named(add_to_run(key_hash(&cx.doc.prose, &words[w - 1]).0, key_hash(&cx.doc.prose, &words[w]).0))
         })
     }
 
