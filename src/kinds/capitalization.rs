@@ -451,7 +451,13 @@ impl Capitalization {
             // The stretches (one after another, and where each ends), and where they meet other
             // words. Two adjacent words of a name are two adjacent words of a stretch: with no
             // such pair where a stretch meets another word, no name is read.
-            let (mut kept, mut ends, mut joins) = (Vec::new(), Vec::new(), Vec::new());
+            // Room made once: each stretch starts at an opener, and meets other words twice.
+            let openers = cx.seg.openers.len();
+            let (mut kept, mut ends, mut joins) = (
+                Vec::with_capacity(openers),
+                Vec::with_capacity(openers / 2),
+                Vec::with_capacity(2 * openers),
+            );
             let each = |stretch: &[At]| {
                 kept.extend_from_slice(stretch);
                 ends.push(kept.len());
