@@ -29,7 +29,7 @@ pub struct Segmenter {
 }
 
 /// A word's first byte, and its length (up to 63) as a bit.
-fn shape(word: &str) -> (usize, u64) {
+pub(crate) fn shape(word: &str) -> (usize, u64) {
     (usize::from(word.as_bytes().first().copied().unwrap_or(0)), 1 << word.len().min(63))
 }
 

@@ -45,6 +45,7 @@ use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::hash::Map;
 use crate::markup::Scope;
 use crate::rule::Compiler;
+use crate::segment::shape;
 
 /// The placeholders this kind fills in a message.
 pub const PLACEHOLDERS: &[&str] = &["match", "first"];
@@ -450,8 +451,8 @@ impl Capitalization {
         } else {
             // The stretches (one after another, and where each ends), and where they meet other
             // words. Two adjacent words of a name are two adjacent words of a stretch: with no
-            // such pair where a stretch meets another word, no name is read.
-            // Room made once: each stretch starts at an opener, and meets other words twice.
+            // such pair where a stretch meets another word, no name is read. Room is made once:
+            // each stretch starts at an opener, and meets other words twice.
             let openers = cx.seg.openers.len();
             let (mut kept, mut ends, mut joins) = (
                 Vec::with_capacity(openers),
@@ -1032,11 +1033,6 @@ fn key_of(word: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(stem)
     }
-}
-
-/// A word's first byte, and its length (up to 63) as a bit.
-fn shape(word: &str) -> (usize, u64) {
-    (usize::from(word.as_bytes().first().copied().unwrap_or(0)), 1 << word.len().min(63))
 }
 
 /// Documents of this size or more are searched for occurrences without [`Capitalization::may_differ`] first:
