@@ -803,10 +803,11 @@ impl Capitalization {
                     return false;
                 }
                 let text = &cx.doc.prose[words[w - 1].clone()];
+                // As the names search tells a connector (by its key's length first).
                 let connector = || {
-                    let first = text.as_bytes()[0];
+                    let (first, key) = (text.as_bytes()[0], text.strip_suffix("'s").unwrap_or(text));
                     first.is_ascii_lowercase()
-                        && self.connector_shapes[usize::from(first)] & 1 << text.len().min(63) != 0
+                        && self.connector_shapes[usize::from(first)] & 1 << key.len().min(63) != 0
                         && self.is_connector(&Key::of(text))
                 };
                 if join.starts && join.w - w < MAX_NAME_WORDS && connector() {
