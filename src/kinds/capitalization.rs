@@ -40,7 +40,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Context, Hit, in_capitals};
+use super::{Context, Hit, QUICK_CHECK_UNDER, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::hash::Map;
 use crate::markup::Scope;
@@ -464,8 +464,8 @@ impl Capitalization {
                 ends.push(kept.len());
             };
             self.stretches(cx, stream, each, Some(&mut joins));
-            let stretches =
-                || ends.iter().scan(0, |start, &end| Some(&kept[std::mem::replace(start, end)..end]));
+            let spans = || ends.iter().scan(0, |start, &end| Some(std::mem::replace(start, end)..end));
+            let stretches = || spans().map(|span| &kept[span]);
             // The hashes of the stretches' words, made when a place passes the test of first
             // bytes; a story has a few dozen stretches, read again for each such place.
             let hashes: std::cell::OnceCell<Vec<u64>> = std::cell::OnceCell::new();
@@ -473,10 +473,7 @@ impl Capitalization {
                 let hashes = hashes.get_or_init(|| {
                     kept.iter().map(|at| key_hash(&cx.doc.prose, &cx.seg.words[at.w]).0).collect()
                 });
-                let spans = ends.iter().scan(0, |start, &end| Some(std::mem::replace(start, end)..end));
-                spans
-                    .into_iter()
-                    .any(|span| hashes[span].windows(2).any(|two| add_to_run(two[0], two[1]) == pair))
+                spans().any(|span| hashes[span].windows(2).any(|two| add_to_run(two[0], two[1]) == pair))
             };
             let prefixes =
                 Prefixes::of(kept.iter().map(|at| Prefixes::of_word(&cx.doc.prose, &cx.seg.words[at.w])));
@@ -784,10 +781,7 @@ impl Capitalization {
         let (prose, words) = (cx.doc.prose.as_bytes(), &cx.seg.words);
         // A possessive ends a name, so only the second word of a pair, the last of an
         // occurrence, may have one.
-        let stem = |w: usize| {
-            let word = &words[w];
-            word.start..word.end - if prose[word.clone()].ends_with(b"'s") { 2 } else { 0 }
-        };
+        let stem_of = |w: usize| stem(prose, &words[w]);
         let joined_before =
             |w: usize, join: &Join| w > 0 && words[w - 1].start >= join.block_start && joined(cx, w);
         joins.iter().any(|join| {
@@ -795,11 +789,11 @@ impl Capitalization {
             // connectors before it (at most as many as a name has words) are passed over. Each
             // word is a name's, which most places' words are not, told by their first bytes.
             let mut w = join.w;
-            if !prefixes.may_begin(prose, &stem(w)) {
+            if !prefixes.may_begin(prose, &stem_of(w)) {
                 return false;
             }
             loop {
-                if !joined_before(w, join) || !prefixes.may_begin(prose, &stem(w - 1)) {
+                if !joined_before(w, join) || !prefixes.may_begin(prose, &stem_of(w - 1)) {
                     return false;
                 }
                 let text = &cx.doc.prose[words[w - 1].clone()];
@@ -932,8 +926,7 @@ impl Prefixes {
     /// it), without making the key where its first bytes are ASCII: lowercasing maps each
     /// character alone, and only an ASCII possessive is taken off here.
     fn of_word(prose: &str, range: &Range<usize>) -> u32 {
-        let bytes = &prose.as_bytes()[range.clone()];
-        let stem = bytes.strip_suffix(b"'s").unwrap_or(bytes);
+        let stem = &prose.as_bytes()[stem(prose.as_bytes(), range)];
         let four = &stem[..stem.len().min(4)];
         // ASCII first bytes begin the key too: fewer than four are the whole stem, and then the
         // word is ASCII (its key is its stem).
@@ -1036,10 +1029,6 @@ fn key_of(word: &str) -> Cow<'_, str> {
     }
 }
 
-/// Documents of this size or more are searched for occurrences without [`Capitalization::may_differ`] first:
-/// a long one nearly always has a name written two ways.
-const QUICK_CHECK_UNDER: usize = 1 << 20;
-
 const RUN_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
 /// A run of more capitalized words than this is title-case text, not a name; and every name
@@ -1061,14 +1050,19 @@ fn joined(cx: &Context, w: usize) -> bool {
 /// short ASCII word's without a copy.
 #[inline(always)]
 fn key_hash(text: &str, range: &Range<usize>) -> (u64, bool) {
-    let possessive = text.as_bytes()[range.clone()].ends_with(b"'s");
-    let key = range.start..if possessive { range.end - 2 } else { range.end };
+    let key = stem(text.as_bytes(), range);
+    let possessive = key.end < range.end;
     if let Some(hash) = crate::hash::short_hash_lowercase(text.as_bytes(), key) {
         return (hash, possessive);
     }
     let word = &text[range.clone()];
     let key = key_of(word);
     (word_hash(&key), key.len() < word.len())
+}
+
+/// A word's range without an ASCII possessive `'s`.
+fn stem(prose: &[u8], range: &Range<usize>) -> Range<usize> {
+    range.start..range.end - if prose[range.clone()].ends_with(b"'s") { 2 } else { 0 }
 }
 
 /// The hash of a run of words, extended by one word.

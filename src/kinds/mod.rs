@@ -76,6 +76,11 @@ pub struct Context<'a> {
     pub memo: &'a Memo,
 }
 
+/// Documents of this size or more skip the name kinds' quick checks
+/// (`Names::has_close_spellings`, `Capitalization::may_differ`): a long one nearly always has
+/// what they look for, a pair of close spellings or a name written two ways.
+const QUICK_CHECK_UNDER: usize = 1 << 20;
+
 /// Work on one document that several rules share, done once: the dates the date rules read
 /// (keyed by the address of the shared regex that found them), the length of its longest
 /// word, and whether its prose is ASCII.

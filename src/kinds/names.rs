@@ -55,7 +55,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Context, Hit, in_capitals};
+use super::{Context, Hit, QUICK_CHECK_UNDER, in_capitals};
 use crate::diagnostic::{Applicability, Edit, Fix, Label};
 use crate::hash::{Map as HashMap, Set as HashSet};
 use crate::markup::Scope;
@@ -68,9 +68,6 @@ pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
 /// Longer words are no names: [`Names::close`] refuses them (two 20,000-letter words took
 /// seconds to compare).
 const MAX_NAME_BYTES: usize = 64;
-
-/// Documents of this size or more are weighed without [`Names::has_close_spellings`] first.
-const QUICK_CHECK_UNDER: usize = 1 << 20;
 
 /// The keys of the kind table, for hints when one is misplaced.
 pub const KEYS: &[&str] =
