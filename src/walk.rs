@@ -261,7 +261,7 @@ fn stdin_path(name: Option<&Path>) -> PathBuf {
 }
 
 fn decode(path: PathBuf, format: Format, bytes: Vec<u8>) -> Result<Article, Error> {
-    if bytes[..bytes.len().min(BINARY_SNIFF)].contains(&0) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF)]).is_some() {
         return Ok(Article::Binary(path));
     }
     Source::decode(path, format, bytes).map(Article::Text)

@@ -14,7 +14,8 @@ pub(super) fn parse(text: &str) -> Document<'_> {
     let mut block_end = bom;
     let mut line_start = bom;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
+        let line_end =
+            memchr::memchr(b'\n', &text.as_bytes()[line_start..]).map_or(text.len(), |i| line_start + i + 1);
         let line = &text[line_start..line_end];
         let trimmed = line.trim();
         // A line holding only a suppression comment is no prose, but it does not end a
@@ -57,7 +58,7 @@ fn new_block(text: &str, range: std::ops::Range<usize>, first: bool) -> Block {
 }
 
 fn is_heading(body: &str, first: bool) -> bool {
-    if body.contains('\n') || body.len() > 200 {
+    if body.len() > 200 || memchr::memchr(b'\n', body.as_bytes()).is_some() {
         return false;
     }
     let ends_sentence =
