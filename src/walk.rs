@@ -79,6 +79,11 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
             errors.push(Error::Missing { path: path.to_owned() });
         }
     }
+    (in_order(inputs), errors)
+}
+
+/// The inputs sorted, and without duplicates.
+fn in_order(mut inputs: Vec<Input>) -> Vec<Input> {
     // In the order of `Input`'s `Ord` (paths component by component), by a key of bytes made
     // once per path: comparing paths parses their components at every comparison. A Windows
     // prefix (`C:`, `\\?\`) orders by its parsed form (`c:` is `C:`), which the key does not
@@ -89,11 +94,16 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
     };
     if inputs.iter().any(prefixed) {
         inputs.sort();
+        inputs.dedup();
     } else {
-        inputs.sort_by_cached_key(sort_key);
+        // Two inputs are one when their keys are: told apart by their bytes, where comparing
+        // paths parses them again.
+        let mut keyed: Vec<(Vec<u8>, Input)> = inputs.into_iter().map(|i| (sort_key(&i), i)).collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|a, b| a.0 == b.0);
+        inputs = keyed.into_iter().map(|(_, input)| input).collect();
     }
-    inputs.dedup();
-    (inputs, errors)
+    inputs
 }
 
 /// Bytes that sort as the input does (for paths without a Windows prefix): stdin first, then
@@ -307,9 +317,12 @@ mod tests {
         let mut by_order = inputs.clone();
         by_order.sort();
         by_order.dedup();
-        let mut by_key = inputs;
-        by_key.sort_by_cached_key(sort_key);
-        by_key.dedup();
+        // Equal paths are one input, the first given (here, whether it was walked tells).
+        let walked = |inputs: &[Input]| -> Vec<bool> {
+            inputs.iter().map(|i| matches!(i, Input::File(_, Walked(true)))).collect()
+        };
+        let by_key = in_order(inputs);
         assert_eq!(by_key, by_order);
+        assert_eq!(walked(&by_key), walked(&by_order));
     }
 }
