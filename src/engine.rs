@@ -62,7 +62,7 @@ struct Prefilter {
     /// Over a run of few documents, an NFA: quick to build.
     few: Option<AhoCorasick>,
     /// Over many documents, or a long one: a DFA, three times as quick to search, walked by hand
-    /// over four parts of the text at once (with the length of the longest literal). Built when
+    /// over [`WALKS`] parts of the text at once (with the length of the longest literal). Built when
     /// first needed.
     many: OnceLock<Option<(Box<aho_corasick::dfa::DFA>, usize)>>,
     /// For each literal, the slots (numbered across the rule set) that list it.
@@ -72,8 +72,9 @@ struct Prefilter {
 }
 
 /// How many parts of a document the DFA walks at once: each step of one walk waits on a table
-/// load, and four walks keep the processor busy while they wait (2.4x as fast as one).
-const WALKS: usize = 4;
+/// load, and several walks keep the processor busy while they wait (four were 2.4x as fast as
+/// one; eight take 4% less time than four, sixteen 10% more).
+const WALKS: usize = 8;
 
 /// A document this long is also searched region by region (runs of whole blocks of at least
 /// [`REGION`] bytes), so that a rule searches only the regions holding its literals: in one
@@ -308,19 +309,16 @@ fn walk(
     let stops: [usize; WALKS] = std::array::from_fn(|k| {
         if k + 1 == WALKS { text.len() } else { ((k + 1) * part + longest.saturating_sub(1)).min(text.len()) }
     });
-    // The four parts in step, read by iterators (no index to check), with one test a step for
-    // whether any of the four states is special: seldom, a match.
-    const _: () = assert!(WALKS == 4, "the walk below zips four parts");
-    let part_of = |k: usize| &text[begins[k]..begins[k] + part];
+    // The parts in step, with one test a step for whether any of the states is special:
+    // seldom, a match.
+    let parts: [&[u8]; WALKS] = std::array::from_fn(|k| &text[begins[k]..begins[k] + part]);
     let mut states = [start; WALKS];
-    let steps = part_of(0).iter().zip(part_of(1)).zip(part_of(2)).zip(part_of(3));
-    for (i, (((&a, &b), &c), &d)) in steps.enumerate() {
-        states = [
-            dfa.next_state(Anchored::No, states[0], a),
-            dfa.next_state(Anchored::No, states[1], b),
-            dfa.next_state(Anchored::No, states[2], c),
-            dfa.next_state(Anchored::No, states[3], d),
-        ];
+    // `i` is a place in every part at once.
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..part {
+        for k in 0..WALKS {
+            states[k] = dfa.next_state(Anchored::No, states[k], parts[k][i]);
+        }
         if states.iter().any(|&s| dfa.is_special(s)) {
             for (k, &state) in states.iter().enumerate() {
                 if dfa.is_special(state) && dfa.is_match(state) {
@@ -706,7 +704,7 @@ mod tests {
         assert!(findings > 1_000, "the texts have findings: {findings}");
     }
 
-    /// The DFA walked over four parts of a text finds the same literals as the crate's own
+    /// The DFA walked over [`WALKS`] parts of a text finds the same literals as the crate's own
     /// overlapping search, where they end, literals across the parts' edges included; those that
     /// must end a word only where no letter follows.
     #[test]
