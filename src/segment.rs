@@ -46,6 +46,9 @@ pub struct Segments {
     pub openers: Vec<usize>,
     /// Each block's range, and the indices of its words: what rules ask for most.
     blocks: Vec<(Range<usize>, Range<usize>)>,
+    /// For each sentence, the index of its first word (of the first word after its start, when
+    /// it has none): see [`Segments::sentence_words`].
+    sentence_starts: Vec<usize>,
     /// Where the words of the last range asked for began (see [`Segments::word_indices`]).
     hint: Hint,
 }
@@ -94,6 +97,14 @@ impl Segments {
             words[..first].partition_point(inside)
         };
         first..last.max(first)
+    }
+
+    /// The indices in `words` of the words of the sentence at index `i` of `sentences`, as
+    /// [`Segments::word_indices`] finds them, without a search: they run up to the next
+    /// sentence's first word, as only whitespace lies between two sentences (of one block, or
+    /// the last of one and the first of the next: a block's words are inside its sentences).
+    pub fn sentence_words(&self, i: usize) -> Range<usize> {
+        self.sentence_starts[i]..self.sentence_starts.get(i + 1).copied().unwrap_or(self.words.len())
     }
 
     /// The first of the [`Segments::openers`] at word index `from` or after. `cursor`, a place
@@ -175,7 +186,7 @@ impl Segmenter {
             segments.blocks.push((block.range.clone(), first..segments.words.len()));
             quotes(text, base, &mut segments.quotes);
         }
-        segments.initial = initials(&segments.sentences, &segments.words);
+        (segments.initial, segments.sentence_starts) = initials(&segments.sentences, &segments.words);
         segments
     }
 
@@ -292,20 +303,22 @@ fn openers(prose: &[u8], words: &[Range<usize>], first: usize, out: &mut Vec<usi
 /// A word before the first sentence counts from the start of the text. That is the first word,
 /// and each first word at or after the start of a sentence (the word before it starts before
 /// that sentence, and so before the last sentence to start by the word): found by a search for
-/// each sentence, not a look at each word.
-fn initials(sentences: &[Range<usize>], words: &[Range<usize>]) -> Vec<bool> {
+/// each sentence, not a look at each word. Also, for each sentence, that first word's index.
+fn initials(sentences: &[Range<usize>], words: &[Range<usize>]) -> (Vec<bool>, Vec<usize>) {
     let mut out = vec![false; words.len()];
     if let Some(first) = out.first_mut() {
         *first = true;
     }
+    let mut starts = Vec::with_capacity(sentences.len());
     let mut w = 0;
     for sentence in sentences {
         w = partition_from(words, w, |word| word.start < sentence.start);
         if let Some(initial) = out.get_mut(w) {
             *initial = true;
         }
+        starts.push(w);
     }
-    out
+    (out, starts)
 }
 
 fn skip_space(text: &str, from: usize) -> usize {
@@ -664,7 +677,11 @@ mod tests {
                 sentences.push(at..at + len);
                 at += len + random.below(3);
             }
-            assert_eq!(initials(&sentences, &words), by_words(&sentences, &words), "{sentences:?} {words:?}");
+            assert_eq!(
+                initials(&sentences, &words).0,
+                by_words(&sentences, &words),
+                "{sentences:?} {words:?}"
+            );
         }
     }
 
@@ -865,6 +882,64 @@ mod tests {
             assert_eq!(seg.next_opener(&mut cursor, from), expected, "from {from}");
         }
         assert_eq!(seg.next_opener(&mut cursor, 0), None, "the cursor does not go back");
+    }
+
+    /// A sentence's words, told by where the next sentence's begin, are those inside it, in
+    /// plain text and Markdown of sentences, blocks, quotations, markup and words joined or not.
+    #[test]
+    fn a_sentences_words_are_those_inside_it() {
+        let pieces = [
+            "Minsk",
+            " ",
+            "group",
+            ". ",
+            "? ",
+            "!\" ",
+            ".\n",
+            "\n\n",
+            "U.S.",
+            " Mr. ",
+            "3.5",
+            "…",
+            "'",
+            "’",
+            "(",
+            ")",
+            "\"",
+            "“",
+            "”",
+            "**",
+            "_",
+            "> ",
+            "# ",
+            "- ",
+            "`x`",
+            "[a](b)",
+            "é",
+            "\t",
+            ". \n",
+            "A.",
+            "<!-- copydesk-disable -->",
+            "x-",
+            "-y",
+            "\u{a0}",
+            "\x1f",
+        ];
+        let mut random = crate::hash::Random::new(0x2f1e_3d4c_5b6a_7988);
+        let mut sentences = 0;
+        for round in 0..6_000 {
+            let len = if round % 100 == 0 { 400 } else { random.below(40) };
+            let text: String = (0..len).map(|_| pieces[random.below(pieces.len())]).collect();
+            for format in [Format::Text, Format::Markdown] {
+                let doc = Document::parse(&text, format);
+                let seg = segmenter().segment(&doc);
+                for (i, sentence) in seg.sentences.iter().enumerate() {
+                    assert_eq!(seg.sentence_words(i), seg.word_indices(sentence), "{sentence:?} of {text:?}");
+                }
+                sentences += seg.sentences.len();
+            }
+        }
+        assert!(sentences > 20_000, "{sentences}");
     }
 
     #[test]

@@ -133,9 +133,10 @@ impl Duplicate {
                     .flat_map(|b| {
                         let first = cx.seg.sentences.partition_point(|s| s.start < b.range.start);
                         let last = cx.seg.sentences.partition_point(|s| s.end <= b.range.end);
-                        cx.seg.sentences[first..last.max(first)].iter().cloned()
+                        first..last.max(first)
                     })
-                    .filter(|s| cx.seg.words_in(s).len() >= self.min_words)
+                    .filter(|&i| cx.seg.sentence_words(i).len() >= self.min_words)
+                    .map(|i| cx.seg.sentences[i].clone())
                     .collect();
                 // Most stories repeat no sentence: then there is no need to find the repeated
                 // paragraphs, whose sentences are left to the paragraph rule.

@@ -151,12 +151,13 @@ impl Occurrence {
                 for block in cx.blocks() {
                     let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
                     let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end);
-                    for sentence in &cx.seg.sentences[first..last.max(first)] {
+                    for i in first..last.max(first) {
+                        let sentence = &cx.seg.sentences[i];
                         // Counting words, a sentence with no more words than the most allowed
                         // has nothing to report, whichever of them count.
                         let short = self.counts_words()
                             && self.min.is_none()
-                            && self.max.is_some_and(|max| cx.seg.words_in(sentence).len() <= max);
+                            && self.max.is_some_and(|max| cx.seg.sentence_words(i).len() <= max);
                         if short {
                             continue;
                         }
