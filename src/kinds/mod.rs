@@ -82,11 +82,13 @@ pub struct Context<'a> {
 const QUICK_CHECK_UNDER: usize = 1 << 20;
 
 /// Work on one document that several rules share, done once: the dates the date rules read
-/// (keyed by the address of the shared regex that found them), the length of its longest
-/// word, and whether its prose is ASCII.
+/// (keyed by the address of the shared regex that found them), the signatures of its
+/// sentences, the length of its longest word, and whether its prose is ASCII.
 #[derive(Default)]
 pub struct Memo {
     pub dates: std::sync::OnceLock<(usize, Vec<date::Found>)>,
+    /// The signature of each sentence's letters and digits, for the duplicate kind.
+    pub sentence_signatures: std::sync::OnceLock<Vec<u64>>,
     longest_word: std::sync::OnceLock<usize>,
     ascii: std::sync::OnceLock<bool>,
 }
