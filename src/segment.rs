@@ -266,10 +266,12 @@ impl Segmenter {
             .map_or(window, |(i, c)| window + i + c.len_utf8());
         let word = text[word_start..=stop].trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         let letters = &word[..word.len() - 1];
-        let is_dotted = letters.len() > 1
-            && letters
-                .split('.')
-                .all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+        // One letter, as a character: read without counting them all.
+        let one_letter = |part: &str| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+        };
+        let is_dotted = letters.len() > 1 && letters.split('.').all(one_letter);
         let (byte, bit) = shape(word);
         let listed = |list: &HashSet<String>| {
             self.abbreviation_shapes.get(byte).is_some_and(|shapes| shapes & bit != 0) && list.contains(word)
@@ -282,7 +284,7 @@ impl Segmenter {
                 .unwrap_or("");
             return self.openers.contains(next_word);
         }
-        let is_initial = letters.chars().count() == 1 && letters.starts_with(char::is_uppercase);
+        let is_initial = one_letter(letters) && letters.starts_with(char::is_uppercase);
         !is_initial && !listed(&self.abbreviations)
     }
 }
