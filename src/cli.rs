@@ -189,6 +189,14 @@ fn report_error(err: &Error) {
     let _ = writeln!(io::stderr().lock(), "error: {err}");
 }
 
+/// Runs `load` with a buffer for what it reports, then writes that to stderr.
+fn reporting<T>(load: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    let mut reported = Vec::new();
+    let result = load(&mut reported);
+    let _ = io::stderr().lock().write_all(&reported);
+    result
+}
+
 /// Loads the rules for the commands that look at one rule set (`rules`, `explain`): the
 /// configuration of the current directory applies.
 fn load_rules(source: &RuleSourceArgs) -> Result<RuleSet, Error> {
@@ -216,14 +224,16 @@ struct Profile {
 /// house style; then its selection and levels. Every mistake in the configuration or a rule file
 /// is rendered to stderr and ends the command (exit 2).
 fn load_profile(source: &RuleSourceArgs, config_path: Option<&Path>) -> Result<Profile, Error> {
-    load_profile_with(source, config_path, true)
+    reporting(|reported| load_profile_with(source, config_path, true, reported))
 }
 
-/// [`load_profile`], applying the configuration's selection and levels only when `select`.
+/// [`load_profile`], applying the configuration's selection and levels only when `select`, and
+/// writing what it reports to `reported`, not to stderr.
 fn load_profile_with(
     source: &RuleSourceArgs,
     config_path: Option<&Path>,
     select: bool,
+    reported: &mut Vec<u8>,
 ) -> Result<Profile, Error> {
     let config = match config_path {
         None => None,
@@ -233,7 +243,7 @@ fn load_profile_with(
             let (config, problems) = config::parse(path, text.clone());
             match config {
                 Some(config) => Some((config, problems)),
-                None => return Err(config_problems(path, &text, problems, source.color)),
+                None => return Err(config_problems(path, &text, problems, source.color, reported)),
             }
         }
     };
@@ -245,11 +255,11 @@ fn load_profile_with(
     let builtin = !source.no_default_rules && config.as_ref().is_none_or(|c| c.builtin);
     let mut dirs = source.rules.clone();
     dirs.extend(config.iter().flat_map(|c| c.rules.iter().cloned()));
-    let files = read_rule_dirs(pack::builtin(builtin), &dirs)?;
+    let files = read_rule_dirs(pack::builtin(builtin), &dirs, reported)?;
     let house = config.as_ref().map(|c| c.style.clone()).unwrap_or_default();
     let (mut set, problems) = pack::load_with(files, true, house);
     if !problems.is_empty() {
-        show_problems(&set, &problems, source.color)?;
+        show_problems(&set, &problems, source.color, reported)?;
         let files: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
         return Err(Error::RuleFiles { problems: problems.len(), files: files.len() });
     }
@@ -257,7 +267,13 @@ fn load_profile_with(
         config_problems_found.extend(config.check_against(&set, &walk::all_files(&config.dir)));
         if !config_problems_found.is_empty() {
             config_problems_found.sort_by_key(|p| (p.span.start, p.span.end));
-            return Err(config_problems(&config.path, &config.text, config_problems_found, source.color));
+            return Err(config_problems(
+                &config.path,
+                &config.text,
+                config_problems_found,
+                source.color,
+                reported,
+            ));
         }
         if select {
             set.select(&config.select, &config.ignore);
@@ -268,7 +284,13 @@ fn load_profile_with(
 }
 
 /// Renders problems in a configuration file against it and returns the error that ends the run.
-fn config_problems(path: &Path, text: &str, problems: Vec<Problem>, color: ColorChoice) -> Error {
+fn config_problems(
+    path: &Path,
+    text: &str,
+    problems: Vec<Problem>,
+    color: ColorChoice,
+    reported: &mut impl Write,
+) -> Error {
     let file = pack::RuleFile {
         path: path.display().to_string(),
         pack: String::new(),
@@ -280,13 +302,17 @@ fn config_problems(path: &Path, text: &str, problems: Vec<Problem>, color: Color
     let problems: Vec<FileProblem> =
         problems.into_iter().map(|problem| FileProblem { file: 0, problem }).collect();
     let color = color.enabled(io::stderr().is_terminal());
-    let _ = render::write_problems(&mut io::stderr().lock(), &[file], &problems, color);
+    let _ = render::write_problems(reported, &[file], &problems, color);
     Error::ConfigFile { path: path.to_owned(), problems: count }
 }
 
 /// Adds the rule files of each directory to `files`; every unreadable directory or file is
 /// reported, and the first becomes the error.
-fn read_rule_dirs(mut files: Vec<pack::RuleFile>, dirs: &[PathBuf]) -> Result<Vec<pack::RuleFile>, Error> {
+fn read_rule_dirs(
+    mut files: Vec<pack::RuleFile>,
+    dirs: &[PathBuf],
+    reported: &mut impl Write,
+) -> Result<Vec<pack::RuleFile>, Error> {
     let mut errors = Vec::new();
     for dir in dirs {
         let (found, failed) = pack::read_dir(dir);
@@ -295,7 +321,9 @@ fn read_rule_dirs(mut files: Vec<pack::RuleFile>, dirs: &[PathBuf]) -> Result<Ve
     }
     let mut errors = errors.into_iter();
     let Some(first) = errors.next() else { return Ok(files) };
-    errors.for_each(|e| report_error(&e));
+    errors.for_each(|e| {
+        let _ = writeln!(reported, "error: {e}");
+    });
     Err(first)
 }
 
@@ -308,9 +336,14 @@ fn did_you_mean(name: &str, ids: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-fn show_problems(set: &RuleSet, problems: &[FileProblem], color: ColorChoice) -> Result<(), Error> {
+fn show_problems(
+    set: &RuleSet,
+    problems: &[FileProblem],
+    color: ColorChoice,
+    reported: &mut impl Write,
+) -> Result<(), Error> {
     let color = color.enabled(io::stderr().is_terminal());
-    render::write_problems(&mut io::stderr().lock(), &set.files, problems, color).map_err(Error::Output)
+    render::write_problems(reported, &set.files, problems, color).map_err(Error::Output)
 }
 
 fn check(args: CheckArgs) -> Result<u8, Error> {
@@ -330,7 +363,30 @@ fn check(args: CheckArgs) -> Result<u8, Error> {
 
 /// `check`, with stdin already read when it is being fixed.
 fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
-    let (inputs, errors) = walk::expand(&args.paths);
+    // The configuration of the first path is loaded (with its rules, and the prefilter of a
+    // run over many files) while the paths are walked: a directory of many files takes tens of
+    // milliseconds to walk, with a core to spare. It is used, and what loading it reported
+    // written, if it is some article's configuration; otherwise it is dropped, unreported.
+    let guess =
+        args.paths.first().map(Path::new).filter(|p| p.exists()).map(|p| config_path(&args.source, p));
+    let walked = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    let ((inputs, errors), mut guessed) = std::thread::scope(|scope| {
+        let walked = &walked;
+        let load = move |config: Option<PathBuf>| {
+            let started = std::time::Instant::now();
+            let mut reported = Vec::new();
+            let profile = load_profile_with(&args.source, config.as_deref(), true, &mut reported);
+            if let Ok(profile) = &profile {
+                profile.set.prepare(walked.load(std::sync::atomic::Ordering::Relaxed));
+            }
+            (config, profile, reported, started.elapsed())
+        };
+        let loading = guess
+            .and_then(|config| std::thread::Builder::new().spawn_scoped(scope, move || load(config)).ok());
+        let expanded = walk::expand(&args.paths);
+        walked.store(expanded.0.len(), std::sync::atomic::Ordering::Relaxed);
+        (expanded, loading.and_then(|handle| handle.join().ok()))
+    });
     let mut had_error = !errors.is_empty();
     for err in &errors {
         report_error(err);
@@ -368,11 +424,20 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
         config_paths.push(config_path(&args.source, Path::new(".")));
     }
     let loading = std::time::Instant::now();
+    let mut loaded_in = std::time::Duration::ZERO;
     let mut profiles = Vec::new();
     for path in &config_paths {
-        profiles.push(load_profile(&args.source, path.as_deref())?);
+        let profile = match guessed.take_if(|(config, ..)| config == path) {
+            Some((_, profile, reported, took)) => {
+                let _ = io::stderr().lock().write_all(&reported);
+                loaded_in += took;
+                profile?
+            }
+            None => load_profile(&args.source, path.as_deref())?,
+        };
+        profiles.push(profile);
     }
-    let loaded_in = loading.elapsed();
+    let loaded_in = loaded_in + loading.elapsed();
     // A name on the command line must be a rule or pack that some configuration loaded (even
     // one it turned off); each configuration then runs what it has of them.
     let loaded = |name: &String| {
@@ -1077,7 +1142,7 @@ fn list_rules(source: &RuleSourceArgs) -> Result<u8, Error> {
 fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
     // Every loaded rule can be explained, even one the configuration turns off.
     let config = config_path(source, Path::new("."));
-    let set = load_profile_with(source, config.as_deref(), false)?.set;
+    let set = reporting(|reported| load_profile_with(source, config.as_deref(), false, reported))?.set;
     let Some(rule) = set.rule(id) else {
         let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
         let hint = did_you_mean(id, &ids);
@@ -1112,7 +1177,7 @@ fn explain(id: &str, source: &RuleSourceArgs) -> Result<u8, Error> {
 }
 
 fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
-    let files = read_rule_dirs(pack::builtin(dir.is_none()), dir.as_slice())?;
+    let files = reporting(|reported| read_rule_dirs(pack::builtin(dir.is_none()), dir.as_slice(), reported))?;
     let (set, mut problems) = pack::load(files, false);
     let broken: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.file).collect();
     let tested: Vec<_> = set.rules.iter().filter(|r| dir.is_none() || !set.files[r.file].builtin).collect();
@@ -1127,7 +1192,7 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
         problems.extend(found.into_iter().map(|problem| FileProblem { file: rule.file, problem }));
     }
     problems.sort_by_key(|p| (p.file, p.problem.span.start));
-    show_problems(&set, &problems, color)?;
+    show_problems(&set, &problems, color, &mut io::stderr().lock())?;
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut verdict = Vec::new();
     if failed_rules > 0 {

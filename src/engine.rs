@@ -71,6 +71,12 @@ struct Prefilter {
     bases: Vec<usize>,
 }
 
+/// Whether a run over this many documents (`None`: not known) is one of few, over which the
+/// prefilter searches with an automaton quick to build ([`Prefilter::few`]).
+fn few(documents: Option<usize>) -> bool {
+    documents.is_some_and(|n| n < 100)
+}
+
 /// How many parts of a document the DFA walks at once: each step of one walk waits on a table
 /// load, and several walks keep the processor busy while they wait (four were 2.4x as fast as
 /// one; eight take 4% less time than four, sixteen 10% more).
@@ -153,10 +159,20 @@ impl Prefilter {
         // The literals are lowercase and the documents' folded prose too. A DFA takes
         // milliseconds more to build than an NFA: worth it over many documents or a long one,
         // not for the one a pre-commit hook or an editor checks.
-        let few = (!literals.is_empty() && documents.is_some_and(|n| n < 100))
+        let few = (!literals.is_empty() && few(documents))
             .then(|| AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(&literals).ok())
             .flatten();
         Prefilter { literals, word_end, few, many: OnceLock::new(), owners, bases }
+    }
+
+    /// The DFA searched over many documents or a long one (with the length of the longest
+    /// literal), built on first use; `None` when it cannot be built.
+    fn many(&self) -> &Option<(Box<aho_corasick::dfa::DFA>, usize)> {
+        self.many.get_or_init(|| {
+            let longest = self.literals.iter().map(Vec::len).max().unwrap_or(0);
+            let dfa = walked_dfa(&self.literals);
+            dfa.ok().map(|dfa| (Box::new(dfa), longest))
+        })
     }
 
     /// For each slot, whether one of its literals is in `prose` (a document's, or a region's of
@@ -168,13 +184,7 @@ impl Prefilter {
         // Each literal found, and where it ends in the folded prose.
         let mut ends: Vec<(usize, usize)> = Vec::new();
         let folded_len;
-        let many = || {
-            self.many.get_or_init(|| {
-                let longest = self.literals.iter().map(Vec::len).max().unwrap_or(0);
-                let dfa = walked_dfa(&self.literals);
-                dfa.ok().map(|dfa| (Box::new(dfa), longest))
-            })
-        };
+        let many = || self.many();
         // Every pattern is searched, everywhere: no literals, or no automaton to find them.
         let everywhere = |mut present: Vec<bool>, places: Option<&mut Vec<Place>>| {
             present.fill(true);
@@ -505,9 +515,23 @@ impl RuleSet {
     /// Says how many documents the run will check, on how many threads: over few documents the
     /// prefilter is quick to build, and each document's rules are shared among the threads.
     pub fn expect_run(&mut self, documents: usize, threads: usize) {
+        // A prefilter made already ([`RuleSet::prepare`]) is kept when it suits the run.
+        if few(self.documents) != few(Some(documents)) {
+            self.prefilter = OnceLock::new();
+        }
         self.documents = Some(documents);
         self.threads = threads.max(1);
-        self.prefilter = OnceLock::new();
+    }
+
+    /// For a run of `documents` or more, builds the prefilter and the automaton a run over
+    /// many documents searches with, now rather than when the first document needs them: a run
+    /// loads its rules while it walks its directories, with a core to spare. [`RuleSet::select`]
+    /// and [`RuleSet::expect_run`] keep them when the rules and the run are what they were made
+    /// for.
+    pub fn prepare(&self, documents: usize) {
+        if !few(Some(documents)) {
+            self.prefilter.get_or_init(|| Prefilter::new(&self.rules, self.documents)).many();
+        }
     }
 
     /// Starts counting the time each rule takes (`--timings`).
@@ -539,8 +563,11 @@ impl RuleSet {
         let known = |name: &String| self.rules.iter().any(|r| r.id == *name || r.pack == *name);
         let unknown: Vec<String> = select.iter().chain(ignore).filter(|n| !known(n)).cloned().collect();
         let named = |rule: &Rule, names: &[String]| names.iter().any(|n| crate::rule::covers(n, &rule.id));
+        let before = self.rules.len();
         self.rules.retain(|r| (select.is_empty() || named(r, select)) && !named(r, ignore));
-        self.prefilter = OnceLock::new();
+        if self.rules.len() != before {
+            self.prefilter = OnceLock::new();
+        }
         unknown
     }
 
@@ -702,6 +729,28 @@ mod tests {
             }
         }
         assert!(findings > 1_000, "the texts have findings: {findings}");
+    }
+
+    /// A prefilter made before the run is known ([`RuleSet::prepare`], while the paths are
+    /// walked) is kept while the rules and the run are those it was made for, and made again
+    /// when they are not.
+    #[test]
+    fn a_prepared_prefilter_is_kept_only_while_it_suits_the_run() {
+        let mut set = crate::kinds::builtin();
+        let made = |set: &RuleSet| set.prefilter.get().is_some();
+        set.prepare(usize::MAX);
+        assert!(set.prefilter.get().is_some_and(|p| p.many.get().is_some()), "made with its DFA");
+        set.select(&[], &[]);
+        set.expect_run(500, 2);
+        assert!(made(&set), "kept for a run of many documents and the same rules");
+        set.expect_run(5, 1);
+        assert!(!made(&set), "a run of few documents searches with an automaton quick to build");
+        set.prepare(5);
+        assert!(!made(&set), "not made for a run of few");
+        set.expect_run(500, 2);
+        set.prepare(500);
+        set.select(&["News.Azeri".to_owned()], &[]);
+        assert!(!made(&set), "made again for other rules");
     }
 
     /// The DFA walked over [`WALKS`] parts of a text finds the same literals as the crate's own

@@ -152,6 +152,35 @@ fn mistakes_in_the_configuration_are_reported_together_with_carets_and_nothing_i
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
+    // Once, though it was loaded while the paths were walked.
+    assert_eq!(err.matches("unknown key `builtn`").count(), 1, "{err}");
+}
+
+/// A configuration is loaded, and its mistakes reported, only if some article has it: the
+/// first path's is loaded while the paths are walked, and dropped unreported when no article
+/// turns out to be under it.
+#[test]
+fn a_configuration_no_article_has_is_not_reported() {
+    let dir = scratch(
+        "unused",
+        &[
+            ("empty/copydesk.toml", "builtn = true\n"),
+            ("empty/notes.csv", "not an article\n"),
+            ("story.txt", "Azeri forces moved.\n"),
+        ],
+    );
+    let o = copydesk(&dir, &["check", "--format", "short", "empty", "story.txt"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("builtn"), "{err}");
+    assert_eq!(found(&o), ["story.txt News.Azeri"]);
+    // Named first and holding an article, it is reported, once, and nothing is checked.
+    fs::write(dir.join("empty/story.txt"), "Azeri forces moved.\n").expect("write");
+    let o = copydesk(&dir, &["check", "--format", "short", "empty", "story.txt"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(o.stdout.is_empty());
+    assert_eq!(err.matches("unknown key `builtn`").count(), 1, "{err}");
 }
 
 #[test]
