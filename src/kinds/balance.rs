@@ -384,9 +384,15 @@ fn opens_new_paragraph(text: &str, at: usize) -> bool {
     before.len() < at && end.ends_with(['.', '!', '?', '"', '”', ':'])
 }
 
-/// Where `a` and `b` are in `text`, in order: found with memchr's `memmem` searcher for their
-/// UTF-8, which skips through the text, not a character at a time.
+/// Where `a` and `b` are in `text`, in order: ASCII marks with `memchr` (both in one pass),
+/// others with memchr's `memmem` searcher for their UTF-8; either skips through the text, not a
+/// character at a time.
 fn find_marks(text: &str, a: char, b: char) -> Vec<(usize, char)> {
+    if a.is_ascii() && b.is_ascii() {
+        let (x, y, bytes) = (a as u8, b as u8, text.as_bytes());
+        let mark = |i: usize| (i, if bytes[i] == x { a } else { b });
+        return memchr::memchr2_iter(x, y, bytes).map(mark).collect();
+    }
     let at = |c: char| {
         let mut utf8 = [0; 4];
         let needle: &[u8] = c.encode_utf8(&mut utf8).as_bytes();
