@@ -46,6 +46,9 @@ pub struct Segments {
     pub openers: Vec<usize>,
     /// Each block's range, and the indices of its words: what rules ask for most.
     blocks: Vec<(Range<usize>, Range<usize>)>,
+    /// Whether the prose is all ASCII: then it has no `…`, and kinds may read its bytes as
+    /// characters.
+    pub ascii: bool,
     /// For each sentence, the index of its first word (of the first word after its start, when
     /// it has none): see [`Segments::sentence_words`].
     sentence_starts: Vec<usize>,
@@ -176,10 +179,11 @@ impl Segmenter {
         // (a fifth of news copy's).
         segments.sentences.reserve(doc.prose.len() / 128);
         segments.openers.reserve(doc.prose.len() / 24);
+        segments.ascii = doc.prose.is_ascii();
         for block in &doc.blocks {
             let text = doc.prose(block.range.clone());
             let base = block.range.start;
-            self.sentences(text, base, &mut segments.sentences);
+            self.sentences(text, base, segments.ascii, &mut segments.sentences);
             let first = segments.words.len();
             words(text, base, &mut segments.words);
             openers(doc.prose.as_bytes(), &segments.words, first, &mut segments.openers);
@@ -190,12 +194,14 @@ impl Segmenter {
         segments
     }
 
-    fn sentences(&self, text: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    /// The sentences of a block's `text` (at `base` of the prose; `ascii` if the prose is).
+    fn sentences(&self, text: &str, base: usize, ascii: bool, out: &mut Vec<Range<usize>>) {
         let bytes = text.as_bytes();
         let mut start = skip_space(text, 0);
         let mut i = start;
-        // Where the next `…` is, from `i` on (`usize::MAX`: none), looked for again once passed.
-        let mut next_ellipsis = 0;
+        // Where the next `…` is, from `i` on (`usize::MAX`: none), looked for again once passed;
+        // ASCII text has none.
+        let mut next_ellipsis = if ascii { usize::MAX } else { 0 };
         while i < bytes.len() {
             // Only `.`, `!`, `?` and `…` stop a sentence.
             if next_ellipsis < i {

@@ -83,14 +83,13 @@ const QUICK_CHECK_UNDER: usize = 1 << 20;
 
 /// Work on one document that several rules share, done once: the dates the date rules read
 /// (keyed by the address of the shared regex that found them), the signatures of its
-/// sentences, the length of its longest word, and whether its prose is ASCII.
+/// sentences, and the length of its longest word.
 #[derive(Default)]
 pub struct Memo {
     pub dates: std::sync::OnceLock<(usize, Vec<date::Found>)>,
     /// The signature of each sentence's letters and digits, for the duplicate kind.
     pub sentence_signatures: std::sync::OnceLock<Vec<u64>>,
     longest_word: std::sync::OnceLock<usize>,
-    ascii: std::sync::OnceLock<bool>,
 }
 
 impl Context<'_> {
@@ -181,9 +180,9 @@ impl Context<'_> {
         *self.memo.longest_word.get_or_init(|| self.seg.words.iter().map(|w| w.len()).max().unwrap_or(0))
     }
 
-    /// Whether the document's prose is all ASCII (asked by more than one rule).
+    /// Whether the document's prose is all ASCII (told by segmenting).
     pub fn ascii(&self) -> bool {
-        *self.memo.ascii.get_or_init(|| self.doc.prose.is_ascii())
+        self.seg.ascii
     }
 
     /// The parts of the prose where a match of `patterns` may lie, by where the prefilter found
