@@ -63,7 +63,7 @@ enum Command {
     },
 }
 
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct RuleSourceArgs {
     /// Add a directory of rules (`<Pack>/<Rule>.toml`); repeatable.
     #[arg(long = "rules", value_name = "DIR")]
@@ -189,12 +189,32 @@ fn report_error(err: &Error) {
     let _ = writeln!(io::stderr().lock(), "error: {err}");
 }
 
-/// Runs `load` with a buffer for what it reports, then writes that to stderr.
-fn reporting<T>(load: impl FnOnce(&mut Vec<u8>) -> T) -> T {
-    let mut reported = Vec::new();
-    let result = load(&mut reported);
-    let _ = io::stderr().lock().write_all(&reported);
-    result
+/// Runs `load` with a buffer for what it reports, then writes that to stderr ([`reported`]).
+fn reporting<T>(load: impl FnOnce(&mut Vec<u8>) -> Result<T, Error>) -> Result<T, Error> {
+    let mut buffer = Vec::new();
+    let result = load(&mut buffer);
+    reported(&buffer, result)
+}
+
+/// Writes to stderr what loading rules reported, and gives back what loading gave; rule-file
+/// problems that stderr cannot take (a closed pipe) end the run as any failed output does,
+/// as when they were written as they were found.
+fn reported<T>(buffer: &[u8], result: Result<T, Error>) -> Result<T, Error> {
+    let written = io::stderr().lock().write_all(buffer);
+    match (result, written) {
+        (Err(Error::RuleFiles { .. }), Err(err)) => Err(Error::Output(err)),
+        (result, _) => result,
+    }
+}
+
+/// The configuration of the first path, loaded while the paths are walked ([`check_with`]).
+struct Guessed {
+    config: Option<PathBuf>,
+    profile: Result<Profile, Error>,
+    /// What loading it reported, written only if it is used.
+    reported: Vec<u8>,
+    /// How long loading it took (not building its prefilter).
+    took: std::time::Duration,
 }
 
 /// Loads the rules for the commands that look at one rule set (`rules`, `explain`): the
@@ -369,24 +389,23 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     // written, if it is some article's configuration; otherwise it is dropped, unreported.
     let guess =
         args.paths.first().map(Path::new).filter(|p| p.exists()).map(|p| config_path(&args.source, p));
-    let walked = std::sync::atomic::AtomicUsize::new(usize::MAX);
-    let ((inputs, errors), mut guessed) = std::thread::scope(|scope| {
-        let walked = &walked;
-        let load = move |config: Option<PathBuf>| {
+    let walked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(usize::MAX));
+    let loading = guess.clone().and_then(|config| {
+        let (source, walked) = (args.source.clone(), std::sync::Arc::clone(&walked));
+        let load = move || {
             let started = std::time::Instant::now();
             let mut reported = Vec::new();
-            let profile = load_profile_with(&args.source, config.as_deref(), true, &mut reported);
+            let profile = load_profile_with(&source, config.as_deref(), true, &mut reported);
+            let took = started.elapsed();
             if let Ok(profile) = &profile {
                 profile.set.prepare(walked.load(std::sync::atomic::Ordering::Relaxed));
             }
-            (config, profile, reported, started.elapsed())
+            Guessed { config, profile, reported, took }
         };
-        let loading = guess
-            .and_then(|config| std::thread::Builder::new().spawn_scoped(scope, move || load(config)).ok());
-        let expanded = walk::expand(&args.paths);
-        walked.store(expanded.0.len(), std::sync::atomic::Ordering::Relaxed);
-        (expanded, loading.and_then(|handle| handle.join().ok()))
+        std::thread::Builder::new().spawn(load).ok()
     });
+    let (inputs, errors) = walk::expand(&args.paths);
+    walked.store(inputs.len(), std::sync::atomic::Ordering::Relaxed);
     let mut had_error = !errors.is_empty();
     for err in &errors {
         report_error(err);
@@ -423,21 +442,30 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     if config_paths.is_empty() {
         config_paths.push(config_path(&args.source, Path::new(".")));
     }
-    let loading = std::time::Instant::now();
+    // The guessed configuration is waited for only if some article has it: one no article has
+    // is left to load on its own, unreported, and never holds the run up.
+    let mut loading = loading.filter(|_| guess.as_ref().is_some_and(|guess| config_paths.contains(guess)));
+    // How long the rules took to load (not to be waited for, nor the prefilter's building).
     let mut loaded_in = std::time::Duration::ZERO;
     let mut profiles = Vec::new();
     for path in &config_paths {
-        let profile = match guessed.take_if(|(config, ..)| config == path) {
-            Some((_, profile, reported, took)) => {
-                let _ = io::stderr().lock().write_all(&reported);
-                loaded_in += took;
-                profile?
+        let profile = match loading.take_if(|_| guess.as_ref() == Some(path)) {
+            Some(handle) => {
+                // A panic while loading is the run's, as it was when the rules loaded here.
+                let guessed = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                debug_assert_eq!(&guessed.config, path);
+                loaded_in += guessed.took;
+                reported(&guessed.reported, guessed.profile)?
             }
-            None => load_profile(&args.source, path.as_deref())?,
+            None => {
+                let started = std::time::Instant::now();
+                let profile = load_profile(&args.source, path.as_deref())?;
+                loaded_in += started.elapsed();
+                profile
+            }
         };
         profiles.push(profile);
     }
-    let loaded_in = loaded_in + loading.elapsed();
     // A name on the command line must be a rule or pack that some configuration loaded (even
     // one it turned off); each configuration then runs what it has of them.
     let loaded = |name: &String| {
