@@ -420,23 +420,31 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let stdin_path = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut config_paths: Vec<Option<PathBuf>> = Vec::new();
     let mut assigned: Vec<usize> = Vec::new();
-    // Files of one directory share its configuration: it is looked up once per directory.
-    let mut by_directory: crate::hash::Map<PathBuf, Option<PathBuf>> = crate::hash::Map::default();
+    // Files of one directory share its configuration: it is looked up once per directory, and
+    // each file takes its index (no path is copied or compared for it).
+    let mut by_directory: crate::hash::Map<PathBuf, usize> = crate::hash::Map::default();
+    let mut index_of = |config: Option<PathBuf>| {
+        config_paths.iter().position(|c| *c == config).unwrap_or_else(|| {
+            config_paths.push(config);
+            config_paths.len() - 1
+        })
+    };
     for input in &inputs {
         let path = match input {
             Input::Stdin => stdin_path.as_path(),
             Input::File(path, _) => path.as_path(),
         };
-        let config = match (input, path.parent()) {
-            (Input::File(..), Some(dir)) => {
-                by_directory.entry(dir.to_owned()).or_insert_with(|| config_path(&args.source, path)).clone()
-            }
-            _ => config_path(&args.source, path),
+        let index = match (input, path.parent()) {
+            (Input::File(..), Some(dir)) => match by_directory.get(dir) {
+                Some(&index) => index,
+                None => {
+                    let index = index_of(config_path(&args.source, path));
+                    by_directory.insert(dir.to_owned(), index);
+                    index
+                }
+            },
+            _ => index_of(config_path(&args.source, path)),
         };
-        let index = config_paths.iter().position(|c| *c == config).unwrap_or_else(|| {
-            config_paths.push(config);
-            config_paths.len() - 1
-        });
         assigned.push(index);
     }
     if config_paths.is_empty() {
