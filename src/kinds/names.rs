@@ -495,25 +495,28 @@ impl Names {
                 found.truncate(i);
             }
             let written = key_of_written(text);
-            if written.is_ascii() && written.len() < 5 {
+            let ascii = written.is_ascii();
+            if ascii && written.len() < 5 {
                 return None;
             }
             let start = buffer.len();
-            if written.is_ascii() {
+            if ascii {
                 buffer.push_str(written);
                 buffer[start..].make_ascii_lowercase();
             } else {
                 buffer.push_str(&written.to_lowercase());
             }
-            let length = if written.is_ascii() { written.len() } else { buffer[start..].chars().count() };
+            let length = if ascii { written.len() } else { buffer[start..].chars().count() };
             if length < 5 || buffer.len() - start > MAX_NAME_BYTES {
                 buffer.truncate(start);
                 return None;
             }
             let key = &buffer[start..];
-            let letters =
-                key.bytes().filter(u8::is_ascii_lowercase).fold(0u32, |set, b| set | 1 << (b - b'a'));
-            let first = key.chars().next()?;
+            // Without a branch per byte: a byte that is no lowercase letter sets no bit.
+            let letters = key
+                .bytes()
+                .fold(0u32, |set, b| set | u32::from(b.is_ascii_lowercase()) << (b.wrapping_sub(b'a') & 31));
+            let first = if ascii { char::from(key.as_bytes()[0]) } else { key.chars().next()? };
             let hash = crate::hash::short_hash(key.as_bytes()) >> 36;
             let order = u64::from(u32::from(first)) << 43 | (length.min(127) as u64) << 36 | hash;
             found.push(Use { key: start..buffer.len(), first, length, letters, after_capital, order });
