@@ -209,7 +209,6 @@ fn reported<T>(buffer: &[u8], result: Result<T, Error>) -> Result<T, Error> {
 
 /// The configuration of the first path, loaded while the paths are walked ([`check_with`]).
 struct Guessed {
-    config: Option<PathBuf>,
     profile: Result<Profile, Error>,
     /// What loading it reported, written only if it is used.
     reported: Vec<u8>,
@@ -400,7 +399,7 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
             if let Ok(profile) = &profile {
                 profile.set.prepare(walked.load(std::sync::atomic::Ordering::Relaxed));
             }
-            Guessed { config, profile, reported, took }
+            Guessed { profile, reported, took }
         };
         std::thread::Builder::new().spawn(load).ok()
     });
@@ -461,7 +460,6 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
             Some(handle) => {
                 // A panic while loading is the run's, as it was when the rules loaded here.
                 let guessed = handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                debug_assert_eq!(&guessed.config, path);
                 loaded_in += guessed.took;
                 reported(&guessed.reported, guessed.profile)?
             }
