@@ -184,7 +184,6 @@ impl Prefilter {
         // Each literal found, and where it ends in the folded prose.
         let mut ends: Vec<(usize, usize)> = Vec::new();
         let folded_len;
-        let many = || self.many();
         // Every pattern is searched, everywhere: no literals, or no automaton to find them.
         let everywhere = |mut present: Vec<bool>, places: Option<&mut Vec<Place>>| {
             present.fill(true);
@@ -205,7 +204,7 @@ impl Prefilter {
                     ends.push((literal, m.end()));
                 }
             }
-        } else if let Some((dfa, longest)) = many() {
+        } else if let Some((dfa, longest)) = self.many() {
             let folded = crate::pattern::fold(prose);
             folded_len = folded.len();
             if !walk(dfa, folded.as_bytes(), *longest, &self.word_end, &mut ends) {
