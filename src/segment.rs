@@ -102,6 +102,14 @@ impl Segments {
         first..last.max(first)
     }
 
+    /// The indices in `sentences` of the sentences inside a range (a block's: sentences never
+    /// cross one).
+    pub fn sentences_in(&self, range: &Range<usize>) -> Range<usize> {
+        let first = self.sentences.partition_point(|s| s.start < range.start);
+        let last = self.sentences.partition_point(|s| s.end <= range.end);
+        first..last.max(first)
+    }
+
     /// The indices in `words` of the words of the sentence at index `i` of `sentences`, as
     /// [`Segments::word_indices`] finds them, without a search: they run up to the next
     /// sentence's first word, as only whitespace lies between two sentences (of one block, or

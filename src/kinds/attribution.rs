@@ -154,9 +154,7 @@ impl Attribution {
         // sentence of the next.
         let mut before: &[Range<usize>] = &[];
         for block in cx.blocks() {
-            let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
-            let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end).max(first);
-            let sentences = &cx.seg.sentences[first..last];
+            let sentences = &cx.seg.sentences[cx.seg.sentences_in(&block.range)];
             let previous = std::mem::replace(&mut before, sentences);
             let text = cx.doc.prose(block.range.clone());
             let base = block.range.start;

@@ -135,7 +135,7 @@ impl Duplicate {
             Unit::Sentence => {
                 let sentences: Vec<Piece> = cx
                     .blocks()
-                    .flat_map(|b| sentences_of(cx, &b.range))
+                    .flat_map(|b| cx.seg.sentences_in(&b.range))
                     .filter(|&i| cx.seg.sentence_words(i).len() >= self.min_words)
                     .map(|i| (cx.seg.sentences[i].clone(), Some(i..i + 1)))
                     .collect();
@@ -167,7 +167,7 @@ impl Duplicate {
     fn paragraphs(&self, cx: &Context) -> Vec<Piece> {
         cx.blocks()
             .filter(|b| cx.seg.words_in(&b.range).len() >= self.min_words)
-            .map(|b| (b.range.clone(), Some(sentences_of(cx, &b.range))))
+            .map(|b| (b.range.clone(), Some(cx.seg.sentences_in(&b.range))))
             .collect()
     }
 
@@ -298,13 +298,6 @@ impl Duplicate {
             });
         }
     }
-}
-
-/// The indices of the sentences inside a block.
-fn sentences_of(cx: &Context, block: &Range<usize>) -> Range<usize> {
-    let first = cx.seg.sentences.partition_point(|s| s.start < block.start);
-    let last = cx.seg.sentences.partition_point(|s| s.end <= block.end);
-    first..last.max(first)
 }
 
 /// Runs of repeats that follow one another, copying units that follow one another, as one
@@ -538,9 +531,8 @@ mod tests {
             let text: String = (0..len).map(|_| pieces[random.below(pieces.len())]).collect();
             for format in [Format::Text, Format::Markdown] {
                 let parsed = crate::kinds::Parsed::new(&set, &text, format);
-                let cx = parsed.context(crate::markup::ScopeSet::ALL, false);
                 for block in &parsed.doc.blocks {
-                    let sum = parsed.seg.sentences[sentences_of(&cx, &block.range)]
+                    let sum = parsed.seg.sentences[parsed.seg.sentences_in(&block.range)]
                         .iter()
                         .fold(0u64, |sum, s| sum.wrapping_add(signature(parsed.doc.prose(s.clone()))));
                     assert_eq!(

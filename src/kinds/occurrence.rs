@@ -149,9 +149,7 @@ impl Occurrence {
         match self.per {
             Per::Sentence => {
                 for block in cx.blocks() {
-                    let first = cx.seg.sentences.partition_point(|s| s.start < block.range.start);
-                    let last = cx.seg.sentences.partition_point(|s| s.end <= block.range.end);
-                    for i in first..last.max(first) {
+                    for i in cx.seg.sentences_in(&block.range) {
                         let sentence = &cx.seg.sentences[i];
                         // Counting words, a sentence with no more words than the most allowed
                         // has nothing to report, whichever of them count.
