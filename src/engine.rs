@@ -177,7 +177,7 @@ impl Prefilter {
 
     /// For each slot, whether one of its literals is in `prose` (a document's, or a region's of
     /// a `long` one, which starts at `base` of the document's prose), as folded for the
-    /// prefilter (`pattern::fold`: ASCII lowercased, whitespace runs one space); and, added to
+    /// prefilter (`pattern::fold_bytes`: ASCII lowercased, whitespace runs one space); and, added to
     /// `places` when given, where.
     fn present(&self, prose: &str, long: bool, base: usize, places: Option<&mut Vec<Place>>) -> Vec<bool> {
         let mut present = vec![false; self.bases.last().copied().unwrap_or(0)];
@@ -196,18 +196,18 @@ impl Prefilter {
         if self.literals.is_empty() {
             return everywhere(present, places);
         } else if let (Some(automaton), false) = (&self.few, long) {
-            let folded = crate::pattern::fold(prose);
+            let folded = crate::pattern::fold_bytes(prose);
             folded_len = folded.len();
             for m in automaton.find_overlapping_iter(&folded) {
                 let literal = m.pattern().as_usize();
-                if !self.word_end[literal] || crate::pattern::may_end_word(folded.as_bytes(), m.end()) {
+                if !self.word_end[literal] || crate::pattern::may_end_word(&folded, m.end()) {
                     ends.push((literal, m.end()));
                 }
             }
         } else if let Some((dfa, longest)) = self.many() {
-            let folded = crate::pattern::fold(prose);
+            let folded = crate::pattern::fold_bytes(prose);
             folded_len = folded.len();
-            if !walk(dfa, folded.as_bytes(), *longest, &self.word_end, &mut ends) {
+            if !walk(dfa, &folded, *longest, &self.word_end, &mut ends) {
                 return everywhere(present, places);
             }
         } else {

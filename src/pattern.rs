@@ -465,7 +465,7 @@ fn every_char(class: &Class, such: fn(char) -> bool) -> bool {
 }
 
 /// Literals one of which is in every match of `pattern`, ASCII-lowercased, for a prefilter that
-/// searches a document's [`fold`]ed prose: finding none of them proves the pattern matches
+/// searches a document's [`fold_bytes`]ed prose: finding none of them proves the pattern matches
 /// nothing there. `None` when the pattern has no such list worth searching for (`\w+-\w+`, or
 /// only short or common words).
 ///
@@ -494,9 +494,17 @@ fn required_literals(pattern: &str, ignore_case: bool) -> Option<Vec<Vec<u8>>> {
     Some(kept)
 }
 
+/// [`fold_bytes`] as a string, for tests.
+#[cfg(test)]
+pub fn fold(prose: &str) -> String {
+    String::from_utf8(fold_bytes(prose)).expect("only ASCII bytes were changed, into ASCII bytes")
+}
+
 /// A document's prose as the prefilter searches it: ASCII letters lowercased, and each run of
 /// whitespace and markup markers that has whitespace in it one space (what a [`GAP`] matches).
-pub fn fold(prose: &str) -> String {
+/// As bytes, which the prefilter searches: they are UTF-8, and a check of that would read them
+/// all again.
+pub fn fold_bytes(prose: &str) -> Vec<u8> {
     let bytes = prose.as_bytes();
     // Folding never lengthens: a gap becomes one space, `K` and `ſ` one byte each.
     let mut out = vec![0u8; bytes.len()];
@@ -587,10 +595,10 @@ pub fn fold(prose: &str) -> String {
         j += copied.len();
     }
     out.truncate(j);
-    String::from_utf8(out).expect("only ASCII bytes were changed, into ASCII bytes")
+    out
 }
 
-/// How [`fold`] writes each byte on its quick path: ASCII letters lowercased, ASCII whitespace
+/// How [`fold_bytes`] writes each byte on its quick path: ASCII letters lowercased, ASCII whitespace
 /// as a space, other bytes as they are; 0 for the bytes it reads more carefully: ASCII controls
 /// other than whitespace (the marker among them), and the lead bytes of U+0085, U+00A0, U+1680,
 /// U+2000-U+205F (and U+212A), U+3000, and U+017F.
