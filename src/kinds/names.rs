@@ -550,6 +550,10 @@ impl Names {
                 previous = Some((at, range.end, true, add(text, after_capital, before.and_then(|b| b.3))));
             }
         }
+        // Two spellings are needed for a pair.
+        if found.len() < 2 {
+            return false;
+        }
         // The spellings: uses of one key together, by first letter and then length.
         let key = |u: &Use| &buffer[u.key.clone()];
         struct Spelling {
@@ -557,7 +561,7 @@ impl Names {
             uses: usize,
             introduced: bool,
         }
-        let mut spellings: Vec<Spelling> = Vec::new();
+        let mut spellings: Vec<Spelling> = Vec::with_capacity(found.len());
         // Sorted as numbers with their index, a third of a use's size.
         let mut sorted: Vec<(u64, usize)> = found.iter().map(|u| u.order).zip(0..).collect();
         for range in groups(&mut sorted, |&(order, _)| order, |&(_, i)| key(&found[i])) {
@@ -566,6 +570,29 @@ impl Names {
             spellings.push(Spelling { at: uses[0].1, uses: uses.len(), introduced });
         }
         let established = |s: &Spelling| s.introduced || self.majority.is_some_and(|m| s.uses >= m);
+        // Whether a key is also written as a lowercase ASCII word: then it is a common word,
+        // never flagged ([`Names::words`] finds these and more). Read only for a close pair.
+        let common = |key: &str| {
+            key.is_ascii()
+                && cx.blocks().filter(|b| b.scope != Scope::Heading).any(|block| {
+                    cx.seg.words_in(&block.range).iter().any(|w| {
+                        let text = &cx.doc.text.as_bytes()[w.clone()];
+                        text.len() == key.len()
+                            && text[0].is_ascii_lowercase()
+                            && text.eq_ignore_ascii_case(key.as_bytes())
+                    })
+                })
+        };
+        // Whether [`Names::weigh`] may flag `x` or `y` as a slip of the other, when it compares
+        // `y` with the established `x`: `y` is close to it, no exception and no common word, and
+        // the slip (`y`, or `x` when both are introduced and `y` used more) is used rarely.
+        let weighed = |x: &Spelling, kx: &str, y: &Spelling, ky: &str| {
+            established(x)
+                && (y.uses <= self.max_uses || (established(y) && x.uses <= self.max_uses))
+                && self.close(kx, ky, false)
+                && !self.exceptions.contains(ky)
+                && !common(ky)
+        };
         for (i, a) in spellings.iter().enumerate() {
             let ua = &found[a.at];
             for b in &spellings[i + 1..] {
@@ -577,11 +604,7 @@ impl Names {
                     (ua.letters & !ub.letters).count_ones().max((ub.letters & !ua.letters).count_ones());
                 let (ka, kb) = (key(ua), key(ub));
                 // Both ways: `close` is not symmetric (a name has no digits, its slip may).
-                if letters_apart <= 2
-                    && ((established(a) && b.uses <= self.max_uses)
-                        || (established(b) && a.uses <= self.max_uses))
-                    && (self.close(ka, kb, false) || self.close(kb, ka, false))
-                {
+                if letters_apart <= 2 && (weighed(a, ka, b, kb) || weighed(b, kb, a, ka)) {
                     return true;
                 }
             }
@@ -729,7 +752,8 @@ fn groups<'k, T>(
     key: impl Fn(&T) -> &'k str,
 ) -> Vec<Range<usize>> {
     items.sort_unstable_by_key(&number);
-    let mut out = Vec::new();
+    // Room for a group of each item, made once.
+    let mut out = Vec::with_capacity(items.len());
     let mut i = 0;
     while i < items.len() {
         let mut end = i + items[i..].iter().take_while(|u| number(u) == number(&items[i])).count();
@@ -907,8 +931,25 @@ mod tests {
             "Joan Lesar",
             "A320s",
         ];
-        let others =
-            ["said", "the", "and", "chrysler", "met", "in", "lesar", "Mr", "Later", "Jon", "Austria"];
+        // Among them slips written in lowercase too, which makes them common words (`lEfar`
+        // as well).
+        let others = [
+            "said",
+            "the",
+            "and",
+            "chrysler",
+            "met",
+            "in",
+            "lesar",
+            "Mr",
+            "Later",
+            "Jon",
+            "Austria",
+            "lefar",
+            "pashinian",
+            "lEfar",
+            "heinan's",
+        ];
         let gaps = [" ", " ", " ", " ", ", ", ". ", "\n\n", " \"", "\" ", "'s "];
         let mut random = crate::hash::Random::new(0x9e37_79b9_7f4a_7c15);
         let mut next = |n: usize| random.below(n);
@@ -939,7 +980,7 @@ mod tests {
             }
         }
         assert!(found > 300, "the stories have slips: {found} findings");
-        assert!(passed < 7_000, "the quick check passes over some stories: {passed} of 8,000 weighed");
+        assert!(passed < 4_000, "the quick check passes over most stories: {passed} of 8,000 weighed");
     }
 
     /// The common words (keys that also appear in lowercase) found through hashes and a filter
