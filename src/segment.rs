@@ -228,13 +228,14 @@ impl Segmenter {
                 continue;
             }
             let stop = i - c.len_utf8();
-            // Run on through further stops and closing quotes or brackets: `said.” Then`.
+            // Run on through further stops and closing quotes or brackets: `said.” Then`. Of
+            // those outside ASCII (`…`, `”`, `’`), each starts with the byte 0xE2.
             let mut end = i;
-            while let Some(next) = text[end..].chars().next() {
-                if matches!(next, '.' | '!' | '?' | '…' | '"' | '”' | '’' | '\'' | ')' | ']') {
-                    end += next.len_utf8();
-                } else {
-                    break;
+            loop {
+                match bytes.get(end) {
+                    Some(b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']') => end += 1,
+                    Some(0xE2) if matches!(char_at(text, end), '…' | '”' | '’') => end += 3,
+                    _ => break,
                 }
             }
             let next_start = skip_space(text, end);
@@ -243,10 +244,10 @@ impl Segmenter {
                 continue; // no space after the stop: "3.5", "U.S.-based"
             }
             if next_start < text.len() {
-                let next = text[next_start..].chars().next().expect("not at the end");
+                let next = char_at(text, next_start);
                 // The next sentence's first letter decides: a quotation mark or bracket may come
                 // first (`“We`), but a lowercase letter means the sentence goes on (`? " said`).
-                let first_letter = text[next_start..].chars().take(8).find(|c| c.is_alphanumeric());
+                let first_letter = first_alphanumeric(text, next_start, 8);
                 let opens = (next.is_uppercase()
                     || next.is_ascii_digit()
                     || matches!(next, '"' | '“' | '‘' | '\'' | '(' | '['))
@@ -274,10 +275,19 @@ impl Segmenter {
         while !text.is_char_boundary(window) {
             window -= 1;
         }
-        let word_start = text[window..stop]
-            .char_indices()
-            .rfind(|&(_, c)| c.is_whitespace())
-            .map_or(window, |(i, c)| window + i + c.len_utf8());
+        // The last ASCII whitespace before the stop starts the word, unless a byte outside ASCII
+        // comes after it (which may be whitespace too: then the characters are looked at).
+        let word_start = match text.as_bytes()[window..stop]
+            .iter()
+            .rposition(|&b| matches!(b, b' ' | b'\t'..=b'\r') || !b.is_ascii())
+        {
+            Some(at) if text.as_bytes()[window + at].is_ascii() => window + at + 1,
+            None => window,
+            Some(_) => text[window..stop]
+                .char_indices()
+                .rfind(|&(_, c)| c.is_whitespace())
+                .map_or(window, |(i, c)| window + i + c.len_utf8()),
+        };
         let word = text[word_start..=stop].trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         let letters = &word[..word.len() - 1];
         // One letter, as a character: read without counting them all.
@@ -337,8 +347,44 @@ fn initials(sentences: &[Range<usize>], words: &[Range<usize>]) -> (Vec<bool>, V
     (out, starts)
 }
 
+/// Where the first character from `from` on that is not whitespace is (the end of the text if
+/// none is); ASCII without decoding.
 fn skip_space(text: &str, from: usize) -> usize {
-    text[from..].find(|c: char| !c.is_whitespace()).map_or(text.len(), |i| from + i)
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        // The ASCII whitespace of `char::is_whitespace`: a space, and tab to carriage return.
+        let (space, len) = match b {
+            b' ' | b'\t'..=b'\r' => (true, 1),
+            _ if b.is_ascii() => (false, 1),
+            _ => {
+                let c = char_at(text, i);
+                (c.is_whitespace(), c.len_utf8())
+            }
+        };
+        if !space {
+            return i;
+        }
+        i += len;
+    }
+    text.len()
+}
+
+/// The first letter or digit among the `most` characters from `from` on, if there is one;
+/// ASCII without decoding.
+fn first_alphanumeric(text: &str, from: usize, most: usize) -> Option<char> {
+    let mut i = from;
+    for _ in 0..most {
+        let c = char_at(text, i);
+        if c.is_alphanumeric() {
+            return Some(c);
+        }
+        i += c.len_utf8();
+        if i >= text.len() {
+            return None;
+        }
+    }
+    None
 }
 
 /// Words: runs of letters and digits, joined across an apostrophe or hyphen between letters and
@@ -435,6 +481,13 @@ fn ascii_in_word(chunk: u64, before: u8, after: u8) -> u32 {
     };
     let digits = within(chunk, b'0', b'9');
     let alphanumeric = digits | within(chunk | (ONES * 0x20), b'a', b'z');
+    // Each byte's top bit gathered into the top byte, the first byte's lowest.
+    let gather = |bits: u64| ((bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    // Only the bytes from `'` to `.` may join two parts of a word, and most runs of eight
+    // bytes have none: their letters and digits are the bytes in a word.
+    if within(chunk, b'\'', b'.') == 0 {
+        return gather(alphanumeric);
+    }
     // The same of each byte's neighbours: the byte before it (`before` for the first) and after
     // it (`after` for the last).
     let top = |b: bool| u64::from(b) << 7;
@@ -448,8 +501,7 @@ fn ascii_in_word(chunk: u64, before: u8, after: u8) -> u32 {
     let inside = alphanumeric
         | (equal(b'\'') | equal(b'-')) & between_alphanumerics
         | (equal(b'.') | equal(b',')) & between_digits;
-    // Each byte's top bit gathered into the top byte, the first byte's lowest.
-    ((inside >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
+    gather(inside)
 }
 
 /// For each byte: 1 for an ASCII letter or digit, 0 for other ASCII bytes that never join two
