@@ -129,7 +129,8 @@ pub struct Date {
 struct Slips {
     /// The months' first bytes, as bits.
     initials: [u64; 4],
-    shapes: Vec<(u8, usize, u32)>,
+    /// For each first byte, the length and letter bits of the ASCII months it begins.
+    shapes: Vec<Vec<(usize, u32)>>,
     /// Whether every month is ASCII (and so has a shape).
     all_ascii: bool,
 }
@@ -140,13 +141,13 @@ impl Slips {
         for first in calendar.months.iter().filter_map(|m| m.bytes().next()) {
             initials[usize::from(first / 64)] |= 1 << (first % 64);
         }
-        let shapes: Vec<(u8, usize, u32)> = calendar
-            .months
-            .iter()
-            .filter(|m| m.is_ascii())
-            .map(|m| (m.as_bytes()[0], m.len(), letter_bits(&m.to_ascii_lowercase().as_bytes()[1..])))
-            .collect();
-        Slips { initials, all_ascii: shapes.len() == calendar.months.len(), shapes }
+        let mut shapes = vec![Vec::new(); 256];
+        let ascii: Vec<&String> = calendar.months.iter().filter(|m| !m.is_empty() && m.is_ascii()).collect();
+        for m in &ascii {
+            let bits = letter_bits(&m.to_ascii_lowercase().as_bytes()[1..]);
+            shapes[usize::from(m.as_bytes()[0])].push((m.len(), bits));
+        }
+        Slips { initials, all_ascii: ascii.len() == calendar.months.len(), shapes }
     }
 
     /// Whether some month begins with this byte.
@@ -944,10 +945,8 @@ impl Date {
             let maybe_near = || {
                 let bits = letter_bits(&bytes[i + 1..end]);
                 !all_ascii
-                    || shapes.iter().any(|&(first, len, month)| {
-                        first == b
-                            && len.abs_diff(end - i) <= limit
-                            && (bits & !month).count_ones() as usize <= limit
+                    || shapes[usize::from(b)].iter().any(|&(len, month)| {
+                        len.abs_diff(end - i) <= limit && (bits & !month).count_ones() as usize <= limit
                     })
             };
             if !candidate || !maybe_near() {
