@@ -401,6 +401,13 @@ impl RuleSet {
             let rule = &self.rules[index];
             let slots = prefilter.bases[index]..prefilter.bases[index + 1];
             let present = &present[slots.clone()];
+            // Most rules search for words most documents lack.
+            if rule.kind.needs_literals() && !present.contains(&true) {
+                if let Some(start) = started {
+                    self.record(index, start);
+                }
+                return;
+            }
             let places = &places[places.partition_point(|p| p.slot < slots.start)..];
             let places = &places[..places.partition_point(|p| p.slot < slots.end)];
             let places = windowed.then_some(places);

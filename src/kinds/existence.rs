@@ -71,6 +71,12 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Existence> 
 }
 
 impl Existence {
+    /// Whether every pattern has prefilter literals: then a document without any of them
+    /// (none of the rule's slots found) has no match.
+    pub fn needs_literals(&self) -> bool {
+        self.tokens.iter().chain(&self.raw).all(Patterns::prefiltered)
+    }
+
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         // Each block's matches of both lists, by where the block starts.

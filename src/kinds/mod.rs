@@ -422,6 +422,17 @@ impl Kind {
         )
     }
 
+    /// Whether the kind finds only matches of patterns that all have prefilter literals: then a
+    /// document where none of the rule's literals was found has nothing to find, and the rule
+    /// is not run on it.
+    pub fn needs_literals(&self) -> bool {
+        match self {
+            Kind::Existence(k) => k.needs_literals(),
+            Kind::Substitution(k) => k.needs_literals(),
+            _ => false,
+        }
+    }
+
     /// Runs the kind over one document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         match self {

@@ -119,6 +119,12 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Substitutio
 }
 
 impl Substitution {
+    /// Whether the patterns have prefilter literals: then a document without any of them (none
+    /// of the rule's slots found) has no match.
+    pub fn needs_literals(&self) -> bool {
+        self.patterns.prefiltered()
+    }
+
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         for (_, range, found) in cx.matches(&self.patterns, &self.exceptions, self.skip_names) {
