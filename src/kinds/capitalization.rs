@@ -789,6 +789,11 @@ impl Capitalization {
             // connectors before it (at most as many as a name has words) are passed over. Each
             // word is a name's, which most places' words are not, told by their first bytes.
             let mut w = join.w;
+            // At the start of a stretch the word before it, which the loop below reads first,
+            // rules out most places (the stretch's own first word is a name's in most).
+            if join.starts && (w == 0 || !prefixes.may_begin(prose, &stem_of(w - 1))) {
+                return false;
+            }
             if !prefixes.may_begin(prose, &stem_of(w)) {
                 return false;
             }
@@ -926,14 +931,29 @@ impl Prefixes {
     /// it), without making the key where its first bytes are ASCII: lowercasing maps each
     /// character alone, and only an ASCII possessive is taken off here.
     fn of_word(prose: &str, range: &Range<usize>) -> u32 {
-        let stem = &prose.as_bytes()[stem(prose.as_bytes(), range)];
-        let four = &stem[..stem.len().min(4)];
-        // ASCII first bytes begin the key too: fewer than four are the whole stem, and then the
-        // word is ASCII (its key is its stem).
-        if four.is_ascii() {
-            Self::folded(four)
+        let stem = stem(prose.as_bytes(), range);
+        let n = (stem.end - stem.start).min(4);
+        let folded = Self::fold(Self::first_four(prose.as_bytes(), stem.start, n), n);
+        // ASCII first bytes (no top bit set among them) begin the key too: fewer than four are
+        // the whole stem, and then the word is ASCII (its key is its stem).
+        if folded & 0x8080_8080 == 0 {
+            folded
         } else {
             Self::folded(Key::of(&prose[range.clone()]).as_str().as_bytes())
+        }
+    }
+
+    /// The `n` bytes (four at most) at `start` of `prose`, and what follows them up to four:
+    /// one load where the text goes on that far.
+    #[inline(always)]
+    fn first_four(prose: &[u8], start: usize, n: usize) -> u32 {
+        match prose.get(start..start + 4) {
+            Some(four) => u32::from_le_bytes(four.try_into().expect("four bytes")),
+            None => {
+                let mut four = [0u8; 4];
+                four[..n].copy_from_slice(&prose[start..start + n]);
+                u32::from_le_bytes(four)
+            }
         }
     }
 
@@ -954,15 +974,7 @@ impl Prefixes {
     #[inline(always)]
     fn may_begin(&self, prose: &[u8], range: &Range<usize>) -> bool {
         let n = (range.end - range.start).min(4);
-        let four = match prose.get(range.start..range.start + 4) {
-            Some(four) => u32::from_le_bytes(four.try_into().expect("four bytes")),
-            None => {
-                let mut four = [0u8; 4];
-                four[..n].copy_from_slice(&prose[range.start..range.start + n]);
-                u32::from_le_bytes(four)
-            }
-        };
-        let folded = Self::fold(four, n);
+        let folded = Self::fold(Self::first_four(prose, range.start, n), n);
         folded & 0x8080_8080 != 0 || self.bits.has(Self::spread(folded))
     }
 }
