@@ -737,6 +737,23 @@ mod tests {
         assert!(findings > 1_000, "the texts have findings: {findings}");
     }
 
+    /// A credit given twice is found in a run of many documents too, where the duplicate kind
+    /// first counts the places where the prefilter found the credits' literals: two credits,
+    /// two places (and one credit, one place: nothing to compare).
+    #[test]
+    fn a_credit_given_twice_is_found_where_its_literals_are_counted() {
+        let mut set = crate::kinds::builtin();
+        set.expect_run(1_000, 1);
+        let credits = |text: &str| {
+            set.check(text, Format::Text).iter().filter(|d| d.rule == "News.DuplicateCredit").count()
+        };
+        let once = "Rescuers at work. (Photo by Jane Doe / AFP)";
+        let twice = "Rescuers at work. (Photo by Jane Doe / AFP) (Photo by JANE DOE/AFP via Getty Images)";
+        assert_eq!(credits(once), 0);
+        assert_eq!(credits(twice), 1);
+        assert_eq!(credits(&format!("{twice}\n\nSurvivors wait. (Photo by Jane Doe/AFP)")), 2);
+    }
+
     /// A prefilter made before the run is known ([`RuleSet::prepare`], while the paths are
     /// walked) is kept while the rules and the run are those it was made for, and made again
     /// when they are not.

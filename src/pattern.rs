@@ -334,6 +334,11 @@ impl Patterns {
         self.slot.is_some()
     }
 
+    /// The prefilter slot (among the rule's) of the list's own literals, if it has one.
+    pub fn slot(&self) -> Option<usize> {
+        self.slot
+    }
+
     /// Whether the patterns nearly always match where the prefilter finds their literals: they
     /// are prefiltered, and not blind to case there.
     pub fn nearly_sure(&self) -> bool {

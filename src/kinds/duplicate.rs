@@ -118,6 +118,11 @@ impl Duplicate {
     fn units(&self, cx: &Context) -> Vec<Piece> {
         match self.unit {
             Unit::Credit => {
+                // A credit given twice is two credits, which hold two of the literals the
+                // prefilter looks for: most stories have one at most (`(Reporting by`).
+                if self.credits.as_ref().is_some_and(|c| cx.literals_found(c).is_some_and(|n| n < 2)) {
+                    return Vec::new();
+                }
                 let mut found = Vec::new();
                 for block in cx.blocks() {
                     let text = cx.doc.prose(block.range.clone());

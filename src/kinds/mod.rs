@@ -226,6 +226,15 @@ impl Context<'_> {
         Some(windows)
     }
 
+    /// How many places the prefilter found the literals of `patterns` at, when it recorded
+    /// them and the list has a slot of its own: every match holds one of them, and two matches
+    /// that do not overlap hold two, so there are at most as many matches.
+    pub fn literals_found(&self, patterns: &Patterns) -> Option<usize> {
+        let (slot, places) = (self.first_slot + patterns.slot()?, self.places?);
+        let from = places.partition_point(|p| p.slot < slot);
+        Some(places[from..].iter().take_while(|p| p.slot == slot).count())
+    }
+
     /// Whether `patterns` may match in the document (the prefilter found a literal they need).
     pub fn may_match(&self, patterns: &Patterns) -> bool {
         patterns.may_match(self.present)
