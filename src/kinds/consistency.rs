@@ -84,9 +84,9 @@ pub struct Consistency {
     exact: Vec<Option<String>>,
     skip_names: bool,
     exceptions: Exceptions,
-    /// When every pattern has a slot, the last of them: then a document where fewer than two of
-    /// the rule's slots were found has no group with two forms used.
-    last_slot: Option<usize>,
+    /// Whether every pattern has a slot: then a document where fewer than two of the rule's
+    /// slots were found has no group with two forms used.
+    slotted: bool,
 }
 
 /// Validates the kind table, reporting every mistake with its span; `None` when there was one.
@@ -170,13 +170,13 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Consistency
             (slot.is_none() && !ignore_case && plain).then(|| form.clone())
         })
         .collect();
-    let last_slot = slots.iter().copied().collect::<Option<Vec<usize>>>().and_then(|s| s.into_iter().max());
+    let slotted = slots.iter().all(Option::is_some);
     Some(Consistency {
         patterns: patterns?,
         groups,
         owners,
         slots,
-        last_slot,
+        slotted,
         exact,
         skip_names: spec.skip_names,
         exceptions: exceptions?,
@@ -209,9 +209,7 @@ impl Consistency {
         // A group is inconsistent only where two of its forms are used: when the prefilter
         // rules that out for every group, there is nothing to search for. Most documents have
         // fewer than two of the rule's literals in all (told without a look at each group).
-        if self.last_slot.is_some_and(|last| last < cx.present.len())
-            && cx.present.iter().filter(|&&found| found).count() < 2
-        {
+        if self.slotted && cx.present.iter().filter(|&&found| found).count() < 2 {
             return;
         }
         let mut possible = vec![0usize; self.groups.len()];
