@@ -25,6 +25,8 @@
 //! exceptions = ['had', 'that']
 //! ```
 
+use std::ops::Range;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -73,23 +75,24 @@ impl Repetition {
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
         // In ASCII prose two words are the same only if they are as long.
         let ascii = cx.ascii();
+        let bytes = cx.doc.prose.as_bytes();
+        // Most neighbours differ in their first letter or their length: told apart by one byte
+        // and a subtraction, in a loop of their own with nothing else in it.
+        let may_double = |first: &Range<usize>, second: &Range<usize>| {
+            let (x, y) = (bytes[first.start], bytes[second.start]);
+            let other_letter = x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y);
+            !other_letter && (!ascii || first.len() == second.len())
+        };
         for block in cx.blocks() {
             let words = cx.seg.words_in(&block.range);
             let doubled = |i: usize| {
                 let (first, second) = (&words[i], &words[i + 1]);
-                // Most neighbours differ in their first letter or their length: told apart by one
-                // byte and a subtraction.
-                let (x, y) = (cx.doc.prose.as_bytes()[first.start], cx.doc.prose.as_bytes()[second.start]);
-                if x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y) {
-                    return false;
-                }
-                if ascii && first.len() != second.len() {
-                    return false;
-                }
-                cx.doc.prose[first.end..second.start].chars().all(crate::markup::is_gap)
+                may_double(first, second)
+                    && cx.doc.prose[first.end..second.start].chars().all(crate::markup::is_gap)
                     && same_word(&cx.doc.prose[first.clone()], &cx.doc.prose[second.clone()])
             };
-            for i in 0..words.len().saturating_sub(1) {
+            let pairs = words.windows(2).enumerate();
+            for (i, _) in pairs.filter(|(_, pair)| may_double(&pair[0], &pair[1])) {
                 if !doubled(i) {
                     continue;
                 }
