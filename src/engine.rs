@@ -394,6 +394,14 @@ impl RuleSet {
         // By slot, then place (the walk finds a literal twice in the overlap of two parts).
         places.sort_unstable();
         places.dedup();
+        // Where each rule's places begin (its slots' are together, and the rules' in order): one
+        // pass over them, instead of two searches for each rule that runs.
+        let mut place_starts = Vec::with_capacity(prefilter.bases.len());
+        let mut p = 0;
+        for &base in &prefilter.bases {
+            p += places[p..].iter().take_while(|place| place.slot < base).count();
+            place_starts.push(p);
+        }
         phase(2, started);
         let memo = Memo::default();
         let check_rule = |index: usize, hits: &mut Vec<Hit>, out: &mut Vec<Diagnostic>| {
@@ -408,9 +416,7 @@ impl RuleSet {
                 }
                 return;
             }
-            let places = &places[places.partition_point(|p| p.slot < slots.start)..];
-            let places = &places[..places.partition_point(|p| p.slot < slots.end)];
-            let places = windowed.then_some(places);
+            let places = windowed.then(|| &places[place_starts[index]..place_starts[index + 1]]);
             let regions: Vec<(std::ops::Range<usize>, &[bool])> =
                 regions.iter().map(|r| (r.blocks.clone(), &r.present[slots.clone()])).collect();
             let cx = Context {
