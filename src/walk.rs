@@ -83,7 +83,7 @@ pub fn expand(args: &[String]) -> (Vec<Input>, Vec<Error>) {
 }
 
 /// The inputs sorted, and without duplicates.
-fn in_order(mut inputs: Vec<Input>) -> Vec<Input> {
+fn in_order(inputs: Vec<Input>) -> Vec<Input> {
     // In the order of `Input`'s `Ord` (paths component by component), by a key of bytes made
     // once per path: comparing paths parses their components at every comparison. A Windows
     // prefix (`C:`, `\\?\`) orders by its parsed form (`c:` is `C:`), which the key does not
@@ -92,28 +92,70 @@ fn in_order(mut inputs: Vec<Input>) -> Vec<Input> {
         Input::File(path, _) => matches!(path.components().next(), Some(std::path::Component::Prefix(_))),
         Input::Stdin => false,
     };
+    if inputs.len() < 2 {
+        return inputs;
+    }
     if inputs.iter().any(prefixed) {
+        let mut inputs = inputs;
         inputs.sort();
         inputs.dedup();
-    } else {
-        // Two inputs are one when their keys are: told apart by their bytes, where comparing
-        // paths parses them again.
-        let mut keyed: Vec<(Vec<u8>, Input)> = inputs.into_iter().map(|i| (sort_key(&i), i)).collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        keyed.dedup_by(|a, b| a.0 == b.0);
-        inputs = keyed.into_iter().map(|(_, input)| input).collect();
+        return inputs;
     }
-    inputs
+    // The keys one after another in one buffer, each by where it ends. Room is made once: a
+    // path's key has its bytes, two more for each component, and one.
+    let room = |input: &Input| match input {
+        Input::File(path, _) => 2 * path.as_os_str().len() + 4,
+        Input::Stdin => 1,
+    };
+    let mut keys = Vec::with_capacity(inputs.iter().map(room).sum());
+    let ends: Vec<usize> = inputs
+        .iter()
+        .map(|input| {
+            sort_key(input, &mut keys);
+            keys.len()
+        })
+        .collect();
+    let key = |i: usize| &keys[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+    // By key, and among equal keys in the order given: the first is the one kept.
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by(|&a, &b| key(a).cmp(key(b)));
+    order.dedup_by(|later, first| key(*later) == key(*first));
+    let mut inputs: Vec<Option<Input>> = inputs.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| inputs[i].take()).collect()
 }
 
-/// Bytes that sort as the input does (for paths without a Windows prefix): stdin first, then
-/// paths component by component, each component its kind (in `Component`'s order) then its
-/// bytes then a NUL, which no path holds.
-fn sort_key(input: &Input) -> Vec<u8> {
+/// Adds to `key` bytes that sort as the input does (for paths without a Windows prefix): stdin
+/// first, then paths component by component, each component its kind (in `Component`'s order)
+/// then its bytes then a NUL, which no path holds.
+fn sort_key(input: &Input, key: &mut Vec<u8>) {
     use std::path::Component;
-    let Input::File(path, _) = input else { return vec![0] };
-    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    let Input::File(path, _) = input else {
+        key.push(0);
+        return;
+    };
     key.push(1);
+    // A relative path with nothing to parse (no `.` or `..`, no separators together or at an
+    // end) is its bytes split at each `/`, all its components plain; one that has any of those
+    // is parsed, and so is one with a `\`, a separator on Windows.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if !bytes.contains(&b'\\') {
+        let mut start = 0;
+        let before = key.len();
+        for end in memchr::memchr_iter(b'/', bytes).chain([bytes.len()]) {
+            let part = &bytes[start..end];
+            if matches!(part, b"" | b"." | b"..") {
+                break;
+            }
+            key.push(5);
+            key.extend_from_slice(part);
+            key.push(0);
+            start = end + 1;
+        }
+        if start > bytes.len() {
+            return;
+        }
+        key.truncate(before);
+    }
     for component in path.components() {
         key.push(match component {
             Component::Prefix(_) => 1,
@@ -125,7 +167,6 @@ fn sort_key(input: &Input) -> Vec<u8> {
         key.extend_from_slice(component.as_os_str().as_encoded_bytes());
         key.push(0);
     }
-    key
 }
 
 /// The files named on the command line itself (not found by walking a directory or matching a
@@ -324,5 +365,51 @@ mod tests {
         let by_key = in_order(inputs);
         assert_eq!(by_key, by_order);
         assert_eq!(walked(&by_key), walked(&by_order));
+    }
+
+    /// Many paths of one directory, alike for their first bytes and often past the eight after
+    /// them, some of them one path written two ways (`a//b`, `a/b/`): sorted and without
+    /// duplicates as by their order, the first of equal ones kept.
+    #[test]
+    fn paths_alike_sort_by_their_key_as_by_their_order() {
+        let pieces =
+            ["corpus", "rfin-2006-a", "rfin-2006-ab", "rfin-2006-a.txt", "x", "", ".", "..", "b c", "é"];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..200 {
+            let count = 1 + next(40);
+            let mut inputs: Vec<Input> = (0..count)
+                .map(|_| {
+                    let mut path = String::from(["target/bench/", "/abs/", "", "./"][next(4)]);
+                    for k in 0..1 + next(4) {
+                        if k > 0 {
+                            path.push_str(["/", "//"][usize::from(next(8) == 0)]);
+                        }
+                        path.push_str(pieces[next(pieces.len())]);
+                    }
+                    if next(8) == 0 {
+                        path.push('/');
+                    }
+                    Input::File(PathBuf::from(path), Walked(next(2) == 0))
+                })
+                .collect();
+            if next(4) == 0 {
+                inputs.push(Input::Stdin);
+            }
+            let mut by_order = inputs.clone();
+            by_order.sort();
+            by_order.dedup();
+            let walked = |inputs: &[Input]| -> Vec<bool> {
+                inputs.iter().map(|i| matches!(i, Input::File(_, Walked(true)))).collect()
+            };
+            let by_key = in_order(inputs.clone());
+            assert_eq!(by_key, by_order, "{inputs:?}");
+            assert_eq!(walked(&by_key), walked(&by_order), "{inputs:?}");
+        }
     }
 }
