@@ -134,6 +134,15 @@ impl Segments {
         let i = self.quotes.partition_point(|q| q.end <= offset);
         self.quotes.get(i).is_some_and(|q| q.start <= offset)
     }
+
+    /// [`Segments::in_quote`] of offsets asked in order, from a cursor that starts at 0 and is
+    /// moved past the quotations that end by `offset`.
+    pub fn in_quote_from(&self, cursor: &mut usize, offset: usize) -> bool {
+        while self.quotes.get(*cursor).is_some_and(|q| q.end <= offset) {
+            *cursor += 1;
+        }
+        self.quotes.get(*cursor).is_some_and(|q| q.start <= offset)
+    }
 }
 
 /// Whether a word that begins with this byte may be capitalized or open a name (`3M Asia`): an
@@ -610,6 +619,22 @@ fn quotes(text: &str, base: usize, out: &mut Vec<Range<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Asked in order, a cursor tells whether an offset is inside a quotation as a search does:
+    /// at each quotation's marks, between quotations, and past the last.
+    #[test]
+    fn in_quote_from_a_cursor_is_in_quote() {
+        let segments = Segments { quotes: vec![2..5, 5..9, 12..13, 20..30], ..Segments::default() };
+        let mut cursor = 0;
+        for offset in 0..35 {
+            assert_eq!(segments.in_quote_from(&mut cursor, offset), segments.in_quote(offset), "{offset}");
+        }
+        // Offsets asked again, or skipped over, are told the same.
+        let mut cursor = 0;
+        for offset in [0, 0, 4, 4, 5, 11, 12, 12, 29, 30, 31] {
+            assert_eq!(segments.in_quote_from(&mut cursor, offset), segments.in_quote(offset), "{offset}");
+        }
+    }
 
     /// The first way words were found, a character at a time, against which [`words`] is
     /// checked. Words: runs of letters and digits, joined across an apostrophe or hyphen between letters and

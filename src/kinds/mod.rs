@@ -312,6 +312,12 @@ impl Context<'_> {
     pub fn counts(&self, range: &Range<usize>) -> bool {
         !(self.skip_quotes && self.seg.in_quote(range.start))
     }
+
+    /// [`Context::counts`] of ranges asked in order of their starts, from a cursor into the
+    /// quotations that starts at 0: each quotation is passed over once, not searched for.
+    pub fn counts_from(&self, cursor: &mut usize, range: &Range<usize>) -> bool {
+        !(self.skip_quotes && self.seg.in_quote_from(cursor, range.start))
+    }
 }
 
 /// The built-in rules, loaded without a problem, for tests that call a built-in rule's kind.

@@ -488,17 +488,18 @@ impl Names {
         // may be its given name, is not the last of its run of capitalized words
         // ([`Word::ends_run`]): a given name or a title, never compared, so it is taken back (it
         // is the last use added).
-        let mut add = |text: &str, after_capital: bool, before: Option<usize>| -> Option<usize> {
+        let mut add = |written: &str, after_capital: bool, before: Option<usize>| -> Option<usize> {
             if let (true, Some(i)) = (after_capital, before) {
                 debug_assert_eq!(i + 1, found.len(), "the word before is the last use");
                 buffer.truncate(found[i].key.start);
                 found.truncate(i);
             }
-            let written = key_of_written(text);
-            let ascii = written.is_ascii();
-            if ascii && written.len() < 5 {
+            // Lowercasing gives a word no more characters than it has bytes: one of fewer than
+            // five bytes is too short, whatever it is.
+            if written.len() < 5 {
                 return None;
             }
+            let ascii = written.is_ascii();
             let start = buffer.len();
             if ascii {
                 buffer.push_str(written);
@@ -524,7 +525,7 @@ impl Names {
         };
         // Only the words that begin with a capital, a digit or a letter outside ASCII (the
         // openers) may be capitalized: the others (most words) are not read.
-        let mut opener = 0;
+        let (mut opener, mut quote) = (0, 0);
         for block in cx.blocks().filter(|b| b.scope != Scope::Heading) {
             let indices = cx.seg.word_indices(&block.range);
             // The last word read (its index, end and whether capitalized) and its use if it has
@@ -535,10 +536,11 @@ impl Names {
                 from = at + 1;
                 let range = &cx.seg.words[at];
                 let text = &cx.doc.text[range.clone()];
+                let written = key_of_written(text);
                 let first = text.as_bytes()[0];
                 let capitalized = (first.is_ascii_uppercase() || text.starts_with(char::is_uppercase))
-                    && !in_capitals(key_of_written(text))
-                    && cx.counts(range);
+                    && !in_capitals(written)
+                    && cx.counts_from(&mut quote, range);
                 let before = previous.replace((at, range.end, capitalized, None)).filter(|b| b.0 + 1 == at);
                 if !capitalized {
                     continue;
@@ -547,7 +549,7 @@ impl Names {
                     let gap = &cx.doc.prose[end..range.start];
                     capitalized && !gap.is_empty() && gap.chars().all(crate::markup::is_gap)
                 });
-                previous = Some((at, range.end, true, add(text, after_capital, before.and_then(|b| b.3))));
+                previous = Some((at, range.end, true, add(written, after_capital, before.and_then(|b| b.3))));
             }
         }
         // Two spellings are needed for a pair.
