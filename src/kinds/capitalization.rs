@@ -627,7 +627,13 @@ impl Capitalization {
                 continue;
             }
             if !stretch.is_empty() {
-                meet(at, false);
+                // Where a name differs, a word capitalized in both its occurrences and
+                // informative in both is in the stretch this one ends, if this is where
+                // [`Capitalization::may_differ`] looks: not one word that opens its sentence
+                // (most such stretches, `The`, `He`).
+                if stretch.len() > 1 || !cx.seg.initial[stretch[0].w] {
+                    meet(at, false);
+                }
                 end_stretch(&mut stretch);
             }
             // No stretch is open, so only a word that begins with a capital, a digit or a byte
