@@ -305,23 +305,46 @@ pub fn load_with(
 }
 
 fn apply_calendar(calendar: &mut Calendar, spec: CalendarSpec, report: &mut impl FnMut(Problem)) {
-    if let Some(months) = spec.months.filter(|m| sized(m, 12, "months", report)) {
+    let months = spec.months.filter(|m| sized(m, 12, "months", report) && named(m, |m| vec![m], report));
+    if let Some(months) = months {
         calendar.months = months.into_inner();
     }
-    let abbreviations =
-        spec.month_abbreviations.filter(|m| sized(m, 12, "lists of abbreviations, one per month", report));
+    let abbreviations = spec.month_abbreviations.filter(|m| {
+        sized(m, 12, "lists of abbreviations, one per month", report)
+            && named(m, |list| list.iter().collect(), report)
+    });
     if let Some(abbreviations) = abbreviations {
         calendar.month_abbreviations = abbreviations.into_inner();
     }
-    if let Some(weekdays) = spec.weekdays.filter(|w| sized(w, 7, "weekdays, Monday first", report)) {
+    let weekdays = spec
+        .weekdays
+        .filter(|w| sized(w, 7, "weekdays, Monday first", report) && named(w, |w| vec![w], report));
+    if let Some(weekdays) = weekdays {
         calendar.weekdays = weekdays.into_inner();
     }
-    let abbreviations = spec
-        .weekday_abbreviations
-        .filter(|w| sized(w, 7, "lists of abbreviations, one per weekday, Monday first", report));
+    let abbreviations = spec.weekday_abbreviations.filter(|w| {
+        sized(w, 7, "lists of abbreviations, one per weekday, Monday first", report)
+            && named(w, |list| list.iter().collect(), report)
+    });
     if let Some(abbreviations) = abbreviations {
         calendar.weekday_abbreviations = abbreviations.into_inner();
     }
+}
+
+/// Whether every name in a list (each item's, as `names` gives them) has a character other
+/// than whitespace; reports the first that has none. An empty month would match everywhere,
+/// or nowhere: the date rules could not tell dates by it.
+fn named<T>(
+    list: &Spanned<Vec<T>>,
+    names: impl Fn(&T) -> Vec<&String>,
+    report: &mut impl FnMut(Problem),
+) -> bool {
+    let blank =
+        list.get_ref().iter().enumerate().find(|(_, item)| names(item).iter().any(|n| n.trim().is_empty()));
+    if let Some((i, _)) = blank {
+        report(Problem::new(list.span(), "a name here is empty", format!("item {} has no name", i + 1)));
+    }
+    blank.is_none()
 }
 
 /// Whether a list has `size` items; reports it when not.

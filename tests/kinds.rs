@@ -98,6 +98,47 @@ fn a_pack_extends_the_abbreviations_that_steer_sentences() {
     assert!(check(&set, text).is_empty(), "`Brig.` no longer ends a sentence");
 }
 
+/// A pack's calendar with an empty name is refused where it is written, and the calendar
+/// before it stays: the date rules still read dates.
+#[test]
+fn a_calendar_with_an_empty_name_is_refused_where_it_is() {
+    let months = |first: &str| {
+        let rest = ["February", "March", "April", "May", "June", "July", "August", "September"];
+        let rest = rest.iter().chain(&["October", "November", "December"]);
+        std::iter::once(first).chain(rest.copied()).map(|m| format!("'{m}'")).collect::<Vec<_>>().join(", ")
+    };
+    let abbreviations = |first: &str| {
+        let rest = (0..11).map(|_| "['Feb.']".to_owned());
+        std::iter::once(format!("['Jan.', '{first}']")).chain(rest).collect::<Vec<_>>().join(", ")
+    };
+    for (calendar, item) in [
+        (format!("months = [{}]", months("")), "item 1 has no name"),
+        (format!("months = [{}]", months("  ")), "item 1 has no name"),
+        (format!("month-abbreviations = [{}]", abbreviations("")), "item 1 has no name"),
+        ("weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', '']".to_owned(), "item 7 has no name"),
+    ] {
+        let text = format!("[calendar]\n{calendar}\n");
+        let mut files = pack::builtin(true);
+        files.push(RuleFile {
+            path: "test/T/pack.toml".into(),
+            pack: "T".into(),
+            name: "pack".into(),
+            text: text.clone(),
+            builtin: false,
+        });
+        let (set, problems) = pack::load(files, true);
+        assert_eq!(problems.len(), 1, "{text}: {problems:#?}");
+        let problem = &problems[0];
+        assert_eq!(set.files[problem.file].path, std::path::PathBuf::from("test/T/pack.toml"));
+        assert_eq!(problem.problem.message, "a name here is empty");
+        assert_eq!(problem.problem.label, item);
+        assert!(text[problem.problem.span.clone()].starts_with('['), "the list: {text}");
+        // The built-in calendar stands: a misspelt month is still found.
+        let found = set.check("Talks resume on Febuary 3, officials said.", Format::Text);
+        assert!(found.iter().any(|d| d.rule == "News.MonthSpelling"), "{text}: {found:#?}");
+    }
+}
+
 #[test]
 fn consistency_prefers_the_named_form_and_labels_it() {
     let set = rules(&[(
