@@ -355,21 +355,26 @@ mod tests {
         let mut inputs: Vec<Input> =
             paths.iter().map(|p| Input::File(PathBuf::from(p), Walked(p.len() % 2 == 0))).collect();
         inputs.push(Input::Stdin);
+        sorted_as_by_their_order(inputs);
+    }
+
+    /// `in_order` sorts the inputs and drops duplicates as `sort` and `dedup` do: equal paths
+    /// are one input, the first given (whether it was walked tells which).
+    fn sorted_as_by_their_order(inputs: Vec<Input>) {
         let mut by_order = inputs.clone();
         by_order.sort();
         by_order.dedup();
-        // Equal paths are one input, the first given (here, whether it was walked tells).
         let walked = |inputs: &[Input]| -> Vec<bool> {
             inputs.iter().map(|i| matches!(i, Input::File(_, Walked(true)))).collect()
         };
-        let by_key = in_order(inputs);
-        assert_eq!(by_key, by_order);
-        assert_eq!(walked(&by_key), walked(&by_order));
+        let by_key = in_order(inputs.clone());
+        assert_eq!(by_key, by_order, "{inputs:?}");
+        assert_eq!(walked(&by_key), walked(&by_order), "{inputs:?}");
     }
 
-    /// Many paths of one directory, alike for their first bytes and often past the eight after
-    /// them, some of them one path written two ways (`a//b`, `a/b/`): sorted and without
-    /// duplicates as by their order, the first of equal ones kept.
+    /// Paths alike for their first bytes, some of them one path written two ways (`a//b`,
+    /// `a/b/`), and hundreds of inputs of a few paths: sorted and without duplicates as by their
+    /// order, the first of equal ones kept (an unstable sort fails this).
     #[test]
     fn paths_alike_sort_by_their_key_as_by_their_order() {
         let pieces =
@@ -401,15 +406,14 @@ mod tests {
             if next(4) == 0 {
                 inputs.push(Input::Stdin);
             }
-            let mut by_order = inputs.clone();
-            by_order.sort();
-            by_order.dedup();
-            let walked = |inputs: &[Input]| -> Vec<bool> {
-                inputs.iter().map(|i| matches!(i, Input::File(_, Walked(true)))).collect()
-            };
-            let by_key = in_order(inputs.clone());
-            assert_eq!(by_key, by_order, "{inputs:?}");
-            assert_eq!(walked(&by_key), walked(&by_order), "{inputs:?}");
+            sorted_as_by_their_order(inputs);
         }
+        // Hundreds of inputs of a few paths: the first of each is kept, however they sort.
+        let few = ["corpus/b.txt", "corpus/a.txt", "corpus//a.txt", "corpus/a.txt/", "x"];
+        sorted_as_by_their_order(
+            (0..500)
+                .map(|_| Input::File(PathBuf::from(few[next(few.len())]), Walked(next(2) == 0)))
+                .collect(),
+        );
     }
 }
