@@ -379,13 +379,8 @@ mod tests {
     fn paths_alike_sort_by_their_key_as_by_their_order() {
         let pieces =
             ["corpus", "rfin-2006-a", "rfin-2006-ab", "rfin-2006-a.txt", "x", "", ".", "..", "b c", "é"];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut random = crate::hash::Random::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| random.below(n);
         for _ in 0..200 {
             let count = 1 + next(40);
             let mut inputs: Vec<Input> = (0..count)
