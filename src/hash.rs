@@ -22,14 +22,32 @@ pub fn mix(hash: u64, word: u64) -> u64 {
 /// A quick hash of a short text, such as a word: its length and its first and last eight bytes.
 /// Texts that share it are told apart by comparing them.
 pub fn short_hash(bytes: &[u8]) -> u64 {
-    let eight = |part: &[u8]| {
-        let mut word = [0u8; 8];
-        word[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(word)
-    };
-    let head = eight(&bytes[..bytes.len().min(8)]);
-    let tail = eight(&bytes[bytes.len().saturating_sub(8)..]);
+    let head = head_le(&bytes[..bytes.len().min(8)]);
+    let tail = head_le(&bytes[bytes.len().saturating_sub(8)..]);
     mix(mix(bytes.len() as u64, head), tail)
+}
+
+/// The first eight bytes of `bytes` as a little-endian number, zero above the last byte when
+/// there are fewer: what copying them into eight zero bytes gives, by two overlapping loads at
+/// most instead of a call to copy a length known only at run time (the bytes the loads share
+/// are the same bytes, so or-ing them changes nothing).
+#[inline(always)]
+pub fn head_le(bytes: &[u8]) -> u64 {
+    let n = bytes.len();
+    let at = |i: usize, width: usize| -> u64 {
+        bytes[i..i + width].iter().rev().fold(0, |x, &b| x << 8 | u64::from(b))
+    };
+    match n {
+        8.. => u64::from_le_bytes(bytes[..8].try_into().expect("eight bytes")),
+        4..=7 => {
+            let low = u64::from(u32::from_le_bytes(bytes[..4].try_into().expect("four bytes")));
+            let high = u64::from(u32::from_le_bytes(bytes[n - 4..n].try_into().expect("four bytes")));
+            low | high << (8 * (n - 4))
+        }
+        2..=3 => at(0, 2) | at(n - 2, 2) << (8 * (n - 2)),
+        1 => u64::from(bytes[0]),
+        _ => 0,
+    }
 }
 
 /// [`short_hash`] of the ASCII lowercase of `text[range]` when that is ASCII, at most 16
@@ -80,9 +98,7 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
+            self.add(head_le(rest));
         }
     }
 
@@ -156,6 +172,22 @@ mod tests {
             ["minsk", "group", "azerbaijan", "azerbijan", "a", "b"].iter().map(|w| hash(w)).collect();
         assert_eq!(hashes.len(), 6);
         assert_eq!(hash("minsk"), hash("minsk"));
+    }
+
+    /// Two overlapping loads give what a copy into eight zero bytes gives, at every length and
+    /// with every byte in every place.
+    #[test]
+    fn head_le_is_the_bytes_copied_into_eight_zeros() {
+        let mut random = Random::new(7);
+        for len in 0..=12 {
+            for _ in 0..200 {
+                let bytes: Vec<u8> = (0..len).map(|_| random.below(256) as u8).collect();
+                let mut eight = [0u8; 8];
+                let n = len.min(8);
+                eight[..n].copy_from_slice(&bytes[..n]);
+                assert_eq!(head_le(&bytes), u64::from_le_bytes(eight), "{bytes:?}");
+            }
+        }
     }
 
     #[test]

@@ -85,8 +85,10 @@ fn is_function_word(key: &Key) -> bool {
 /// (as [`Key::is`] compares them). `None` for a longer word.
 fn packed(word: &str) -> Option<u64> {
     let bytes = word.as_bytes();
-    let mut eight = [0u8; 8];
-    eight.get_mut(..bytes.len()).filter(|_| bytes.len() < 8)?.copy_from_slice(bytes);
+    if bytes.len() >= 8 {
+        return None;
+    }
+    let mut eight = crate::hash::head_le(bytes).to_le_bytes();
     eight[7] = bytes.len() as u8;
     Some(u64::from_le_bytes(eight.map(|b| b.to_ascii_lowercase())))
 }
@@ -927,10 +929,8 @@ impl Prefixes {
 
     /// The first four bytes of a key (fewer in a shorter one), [`Prefixes::fold`]ed.
     fn folded(bytes: &[u8]) -> u32 {
-        let mut four = [0u8; 4];
         let n = bytes.len().min(4);
-        four[..n].copy_from_slice(&bytes[..n]);
-        Self::fold(u32::from_le_bytes(four), n)
+        Self::fold(crate::hash::head_le(&bytes[..n]) as u32, n)
     }
 
     /// [`Prefixes::folded`] of the key of the word at `range` of `prose` (as [`Key::of`] gives
