@@ -621,8 +621,19 @@ impl Capitalization {
                     mark.case != Case::Lower || mark.connector
                 }
             };
+            // A word that opens its sentence follows the word before it across the stop that
+            // ends that sentence: the two are never joined, so no pair of a name's words is
+            // there, and [`Capitalization::may_differ`] is not asked about the place.
+            let opens_sentence = cx.seg.initial[at.w];
+            debug_assert!(
+                !opens_sentence
+                    || at.w == 0
+                    || cx.seg.words[at.w - 1].start < at.block_start
+                    || !joined(cx, at.w),
+                "a word that opens its sentence is joined to the word before it"
+            );
             if in_stretch {
-                if stretch.is_empty() {
+                if stretch.is_empty() && !opens_sentence {
                     meet(at, true);
                 }
                 stretch.push(at);
@@ -633,7 +644,7 @@ impl Capitalization {
                 // informative in both is in the stretch this one ends, if this is where
                 // [`Capitalization::may_differ`] looks: not one word that opens its sentence
                 // (most such stretches, `The`, `He`).
-                if stretch.len() > 1 || !cx.seg.initial[stretch[0].w] {
+                if (stretch.len() > 1 || !cx.seg.initial[stretch[0].w]) && !opens_sentence {
                     meet(at, false);
                 }
                 end_stretch(&mut stretch);
