@@ -64,8 +64,9 @@ pub struct Balance {
     pairs: Vec<(char, char)>,
     quotes: Vec<(char, char)>,
     exceptions: Exceptions,
-    /// The first bytes of the marks' UTF-8: a block without any has nothing to pair.
-    leads: Vec<u8>,
+    /// The first bytes of the quotation marks' UTF-8: a block without any has no quotation
+    /// marks to pair (brackets are looked for as they are paired).
+    quote_leads: Vec<u8>,
 }
 
 /// Validates the kind table, reporting every mistake with its span; `None` when there was one.
@@ -109,15 +110,14 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Balance> {
         ok = false;
     }
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
-    let mut leads: Vec<u8> = pairs
+    let mut quote_leads: Vec<u8> = quotes
         .iter()
-        .chain(&quotes)
         .flat_map(|&(open, close)| [open, close])
         .map(|c| c.encode_utf8(&mut [0; 4]).as_bytes()[0])
         .collect();
-    leads.sort_unstable();
-    leads.dedup();
-    ok.then_some(Balance { pairs, quotes, exceptions: exceptions?, leads })
+    quote_leads.sort_unstable();
+    quote_leads.dedup();
+    ok.then_some(Balance { pairs, quotes, exceptions: exceptions?, quote_leads })
 }
 
 /// Whether `bytes` holds one of `wanted` (sorted, distinct).
@@ -147,13 +147,17 @@ struct Unpaired {
 impl Balance {
     /// Adds a hit for each finding in the document.
     pub fn check(&self, cx: &Context, hits: &mut Vec<Hit>) {
-        let blocks: Vec<_> = cx.doc.blocks.iter().collect();
+        let blocks = &cx.doc.blocks;
         for (b, block) in blocks.iter().enumerate() {
             if !cx.scope.contains(block.scope) {
                 continue;
             }
             let text = cx.doc.prose(block.range.clone());
-            if !has_any_byte(text.as_bytes(), &self.leads) {
+            // Brackets are found as they are paired, a pass over the block for each pair (a block
+            // without any costs no more than a look for them first); quotation marks only in a
+            // block that has one, for they need the block's lost paragraph breaks too.
+            let quoted = !self.quotes.is_empty() && has_any_byte(text.as_bytes(), &self.quote_leads);
+            if self.pairs.is_empty() && !quoted {
                 continue;
             }
             // Does the next paragraph open with a quotation mark? Then a quotation may run on.
@@ -164,11 +168,14 @@ impl Balance {
             // Searched for only when a mark is found.
             let excused = self.exceptions.within(text);
             let counts = |at: usize| !excused.overlaps(at..at + 1);
-            for &(open, close) in &self.pairs {
+            // Marks outside ASCII (`“`, `”`) are in no story that is all ASCII: not looked for.
+            let written =
+                |&&(open, close): &&(char, char)| !cx.ascii() || open.is_ascii() || close.is_ascii();
+            for &(open, close) in self.pairs.iter().filter(written) {
                 brackets(text, open, close, &counts, &mut unpaired);
             }
-            let breaks = if self.quotes.is_empty() { Vec::new() } else { lost_paragraph_breaks(text) };
-            for &(open, close) in &self.quotes {
+            let breaks = if quoted { lost_paragraph_breaks(text) } else { Vec::new() };
+            for &(open, close) in self.quotes.iter().filter(|_| quoted).filter(written) {
                 let runs_on = next_opens == Some(open);
                 if open == close {
                     straight(text, open, &breaks, runs_on, &counts, &mut unpaired);
