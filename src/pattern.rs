@@ -360,6 +360,14 @@ impl Patterns {
         self.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
+    /// The match that starts where `text` does, if [`Patterns::find_iter`] gives one: found by a
+    /// search anchored there, which reads no further than such a match reaches (a search for any
+    /// match would read the rest of the text when none starts there).
+    pub fn at_start(&self, text: &str) -> Option<Range<usize>> {
+        let input = Input::new(text).anchored(regex_automata::Anchored::Yes);
+        self.regex.get().find(input).map(|m| m.range()).filter(|r| self.keeps(text, r))
+    }
+
     /// [`Patterns::find_iter`], of the matches inside `span` of `text` only; the text around it
     /// is still read for what a match asserts about its edges (`\b`).
     pub fn find_in<'t>(
@@ -1416,6 +1424,35 @@ mod tests {
     fn matches(list: &[&str], mode: Mode, text: &str) -> Vec<String> {
         let p = compile(list, mode).unwrap();
         p.find_iter(text).map(|r| text[r].to_string()).collect()
+    }
+
+    /// An anchored search finds what a search of the whole text finds first, when that starts at
+    /// the start: with whole words, anchors, and alternatives that
+    /// prefer a shorter match.
+    #[test]
+    fn a_match_at_the_start_is_the_first_a_whole_search_finds_there() {
+        let lists: [&[&str]; 4] = [
+            &["Street", r"St\.", "Avenue", "Place"],
+            &[r"^[A-Z][A-Z .,/-]+,", "^Source:"],
+            &["ab?", "a b", "b"],
+            &["a|ab", r"\d+"],
+        ];
+        let alphabet = ["a", "b", "St", ".", " ", "Street", "A", "Z", ",", "Source:", "1", "é", "-"];
+        let mut random = crate::hash::Random::new(0x0a7_57a7);
+        for (k, list) in lists.iter().enumerate() {
+            for mode in [Mode::Words, Mode::Raw] {
+                let p = compile(list, mode).unwrap();
+                let mut agreed = [0, 0];
+                for _ in 0..3_000 {
+                    let len = random.below(8);
+                    let text: String = (0..len).map(|_| alphabet[random.below(alphabet.len())]).collect();
+                    let first = p.find_iter(&text).next().filter(|r| r.start == 0);
+                    assert_eq!(p.at_start(&text), first, "list {k}, {text:?}");
+                    agreed[usize::from(first.is_some())] += 1;
+                }
+                assert!(agreed[0] > 0 && agreed[1] > 0, "list {k}: both answers are asked ({agreed:?})");
+            }
+        }
     }
 
     #[test]

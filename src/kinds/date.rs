@@ -576,7 +576,7 @@ impl Date {
         let Some(not_before) = &self.not_before else { return false };
         let next_word = after.trim_start();
         let gap = after.len() - next_word.len();
-        gap > 0 && not_before.find_iter(next_word).next().is_some_and(|r| r.start == 0)
+        gap > 0 && not_before.at_start(next_word).is_some()
     }
 
     /// The story's date, from the first block whose first line matches a `dateline` pattern.
@@ -585,7 +585,7 @@ impl Date {
         for block in &cx.doc.blocks {
             let text = cx.doc.prose(block.range.clone());
             let first_line = text[..text.find('\n').unwrap_or(text.len())].trim_end_matches('\r');
-            if !patterns.find_iter(first_line).any(|r| r.start == 0) {
+            if patterns.at_start(first_line).is_none() {
                 continue;
             }
             let line = block.range.start..block.range.start + first_line.len();
