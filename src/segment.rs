@@ -219,14 +219,22 @@ impl Segmenter {
         // Where the next `…` is, from `i` on (`usize::MAX`: none), looked for again once passed;
         // ASCII text has none.
         let mut next_ellipsis = if ascii { usize::MAX } else { 0 };
+        // And where the next `.`, `!` or `?` is, looked for again once passed too: a search each
+        // time round would read on to it past every `…` before it, over and over.
+        let find_stop = |from: usize| {
+            memchr::memchr3(b'.', b'!', b'?', &bytes[from..]).map_or(usize::MAX, |at| from + at)
+        };
+        let mut next_stop = find_stop(i);
         while i < bytes.len() {
             // Only `.`, `!`, `?` and `…` stop a sentence.
             if next_ellipsis < i {
                 next_ellipsis =
                     memchr::memmem::find(&bytes[i..], "…".as_bytes()).map_or(usize::MAX, |at| i + at);
             }
-            let stop = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map_or(usize::MAX, |at| i + at);
-            let at = stop.min(next_ellipsis);
+            if next_stop < i {
+                next_stop = find_stop(i);
+            }
+            let at = next_stop.min(next_ellipsis);
             if at == usize::MAX {
                 break;
             }
@@ -872,6 +880,19 @@ mod tests {
         );
         let dots = format!("a{}b", ".".repeat(50_000));
         assert_eq!(sentences(&dots), vec![dots.as_str()]);
+    }
+
+    /// An ellipsis ends a sentence as a full stop does, and one that does not (a lowercase word
+    /// after it) leaves the next stop to end it, however many come before that stop.
+    #[test]
+    fn ellipses_before_a_full_stop() {
+        assert_eq!(
+            sentences("He paused… Then he spoke. “Yes…” she said… and left! Fine… it ends."),
+            vec!["He paused…", "Then he spoke.", "“Yes…” she said… and left!", "Fine… it ends."]
+        );
+        let trailing = format!("{} end. Next one.", "so… on, ".repeat(1_000));
+        let expected = format!("{} end.", "so… on, ".repeat(1_000));
+        assert_eq!(sentences(&trailing), vec![expected.as_str(), "Next one."]);
     }
 
     #[test]
