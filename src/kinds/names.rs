@@ -69,6 +69,12 @@ pub const PLACEHOLDERS: &[&str] = &["match", "spelling", "first"];
 /// seconds to compare).
 const MAX_NAME_BYTES: usize = 64;
 
+/// The most pairs of spellings the quick check compares: past them it answers that a pair may be
+/// close, and [`Names::weigh`] (which finds close spellings through an index in a story of many
+/// names) decides. A story's names make a few hundred pairs; a megabyte of names alike in their
+/// first letter and length, made to be slow, would make billions.
+const QUICK_PAIRS: usize = 50_000;
+
 /// The keys of the kind table, for hints when one is misplaced.
 pub const KEYS: &[&str] =
     &["exceptions", "pairs", "person-before", "person-after", "not-given", "max-uses", "majority"];
@@ -585,12 +591,17 @@ impl Names {
                 && !self.exceptions.contains(ky)
                 && !common(ky)
         };
+        let mut compared = 0;
         for (i, a) in spellings.iter().enumerate() {
             let ua = &found[a.at];
             for b in &spellings[i + 1..] {
                 let ub = &found[b.at];
                 if ub.first != ua.first || ub.length > ua.length + 2 {
                     break;
+                }
+                compared += 1;
+                if compared > QUICK_PAIRS {
+                    return true;
                 }
                 let letters_apart =
                     (ua.letters & !ub.letters).count_ones().max((ub.letters & !ua.letters).count_ones());
@@ -1027,6 +1038,30 @@ mod tests {
         }
         assert!(found > 300, "the stories have slips: {found} findings");
         assert!(passed < 4_000, "the quick check passes over most stories: {passed} of 8,000 weighed");
+    }
+
+    /// Past [`QUICK_PAIRS`] pairs the quick check says a pair may be close, and the slip that
+    /// sorts after them is still found: here hundreds of names of one initial and length (every
+    /// pair of them compared) come before a slip of a name of a later initial.
+    #[test]
+    fn a_story_of_too_many_pairs_is_weighed() {
+        use crate::source::Format;
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.NameSpelling").expect("the rule");
+        let crate::kinds::Kind::Names(names) = &rule.kind else { panic!("a names rule") };
+        let mut text = String::from("Prime Minister Nikol Tashinyan spoke. ");
+        for i in 0..400u32 {
+            let letters: String = (0..5).map(|k| char::from(b'a' + (i / 26u32.pow(k) % 26) as u8)).collect();
+            text.push_str(&format!("It said S{letters} rose. "));
+        }
+        text.push_str("Tashinian said no.");
+        let parsed = crate::kinds::Parsed::new(&set, &text, Format::Text);
+        let cx = parsed.context(rule.scope, false);
+        assert!(names.has_close_spellings(&cx));
+        let mut hits = Vec::new();
+        names.check(&cx, &mut hits);
+        let flagged: Vec<&str> = hits.iter().map(|h| &text[h.range.clone()]).collect();
+        assert_eq!(flagged, vec!["Tashinian"]);
     }
 
     /// The lowercase words asked of word by word are those asked of in a set.
