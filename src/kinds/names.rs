@@ -262,9 +262,15 @@ impl Names {
         let spellings: Vec<&str> = spellings.into_iter().map(|(_, k)| k).collect();
         let established: Vec<(&str, bool)> = established.collect();
         let indexed = established.len().saturating_mul(spellings.len()) > 50_000;
+        // A slip is used at most `max-uses` times (see `slip_of_surname`, `slip_of_majority`), so
+        // two spellings both used more are never a name and its slip: such pairs are not
+        // compared, and a name used more looks only among the rare spellings.
+        let rare = |key: &str| uses[key].len() <= self.max_uses;
+        let is_rare: Vec<bool> = spellings.iter().map(|k| rare(k)).collect();
         // Each deletion variant's spellings, as a chain through `chain` from the last one added:
-        // (spelling, the entry before it with the same variant, plus one).
-        let mut heads: HashMap<u64, u32> = HashMap::default();
+        // (spelling, the entry before it with the same variant, plus one); the rare spellings'
+        // chains (`[1]`) apart from the others' (`[0]`).
+        let mut heads: [HashMap<u64, u32>; 2] = Default::default();
         let mut chain: Vec<(u32, u32)> = Vec::new();
         let mut by_initial: HashMap<char, Vec<usize>> = HashMap::default();
         for (i, spelling) in spellings.iter().enumerate() {
@@ -278,6 +284,7 @@ impl Names {
                 continue;
             }
             if indexed {
+                let heads = &mut heads[usize::from(is_rare[i])];
                 for variant in deletions(spelling) {
                     let (Ok(entry), Ok(i)) = (u32::try_from(chain.len() + 1), u32::try_from(i)) else {
                         break;
@@ -298,11 +305,16 @@ impl Names {
                 Vec::new()
             } else if indexed {
                 let mut alike: Vec<usize> = Vec::new();
+                let searched = if rare(name) { &heads[..] } else { &heads[1..] };
                 for variant in deletions(name) {
-                    let mut entry = heads.get(&variant).copied().unwrap_or(0);
-                    while let Some(&(i, before)) = entry.checked_sub(1).and_then(|e| chain.get(e as usize)) {
-                        alike.push(i as usize);
-                        entry = before;
+                    for heads in searched {
+                        let mut entry = heads.get(&variant).copied().unwrap_or(0);
+                        while let Some(&(i, before)) =
+                            entry.checked_sub(1).and_then(|e| chain.get(e as usize))
+                        {
+                            alike.push(i as usize);
+                            entry = before;
+                        }
                     }
                 }
                 alike.sort_unstable();
@@ -311,7 +323,8 @@ impl Names {
             } else {
                 name.chars().next().and_then(|c| by_initial.get(&c)).cloned().unwrap_or_default()
             };
-            for other in alike.into_iter().map(|i| spellings[i]) {
+            let name_rare = rare(name);
+            for other in alike.into_iter().filter(|&i| name_rare || is_rare[i]).map(|i| spellings[i]) {
                 if other == name
                     || flagged.contains(other)
                     || flagged.contains(name)
@@ -1061,6 +1074,28 @@ mod tests {
         let mut hits = Vec::new();
         names.check(&cx, &mut hits);
         let flagged: Vec<&str> = hits.iter().map(|h| &text[h.range.clone()]).collect();
+        assert_eq!(flagged, vec!["Tashinian"]);
+    }
+
+    /// In a story of many names (looked up through the deletion index), a name used more often
+    /// than a slip can be is compared only with the rare spellings, and a rare name with all: a
+    /// slip is found among hundreds of names each used three times.
+    #[test]
+    fn a_slip_is_found_among_many_names_used_often() {
+        use crate::source::Format;
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.NameSpelling").expect("the rule");
+        let mut text = String::from("Prime Minister Nikol Tashinyan spoke. Tashinyan said. Tashinyan left. ");
+        for i in 0..300u32 {
+            let letters: String = (0..4).map(|k| char::from(b'a' + (i / 26u32.pow(k) % 26) as u8)).collect();
+            text.push_str(&format!(
+                "Governor John S{letters}son spoke. S{letters}son said. S{letters}son left. "
+            ));
+        }
+        text.push_str("Tashinian said no.");
+        let found = set.check(&text, Format::Text);
+        let flagged: Vec<&str> =
+            found.iter().filter(|d| d.rule == rule.id).map(|d| &text[d.range.clone()]).collect();
         assert_eq!(flagged, vec!["Tashinian"]);
     }
 
