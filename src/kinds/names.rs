@@ -301,11 +301,12 @@ impl Names {
             if flagged.contains(name) {
                 continue;
             }
+            let name_rare = rare(name);
             let alike: Vec<usize> = if name.len() > MAX_NAME_BYTES {
                 Vec::new()
             } else if indexed {
                 let mut alike: Vec<usize> = Vec::new();
-                let searched = if rare(name) { &heads[..] } else { &heads[1..] };
+                let searched = if name_rare { &heads[..] } else { &heads[1..] };
                 for variant in deletions(name) {
                     for heads in searched {
                         let mut entry = heads.get(&variant).copied().unwrap_or(0);
@@ -323,7 +324,6 @@ impl Names {
             } else {
                 name.chars().next().and_then(|c| by_initial.get(&c)).cloned().unwrap_or_default()
             };
-            let name_rare = rare(name);
             for other in alike.into_iter().filter(|&i| name_rare || is_rare[i]).map(|i| spellings[i]) {
                 if other == name
                     || flagged.contains(other)
