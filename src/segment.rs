@@ -216,20 +216,21 @@ impl Segmenter {
         let bytes = text.as_bytes();
         let mut start = skip_space(text, 0);
         let mut i = start;
-        // Where the next `…` is, from `i` on (`usize::MAX`: none), looked for again once passed;
-        // ASCII text has none.
-        let mut next_ellipsis = if ascii { usize::MAX } else { 0 };
-        // And where the next `.`, `!` or `?` is, looked for again once passed too: a search each
-        // time round would read on to it past every `…` before it, over and over.
+        // Where the next `…` and the next `.`, `!` or `?` are, from `i` on (`usize::MAX`: none),
+        // each looked for again only once passed: a search each time round would read on past
+        // every `…` to the next full stop, over and over. ASCII text has no `…`.
+        let find_ellipsis = |from: usize| {
+            let found = (!ascii).then(|| memchr::memmem::find(&bytes[from..], "…".as_bytes())).flatten();
+            found.map_or(usize::MAX, |at| from + at)
+        };
         let find_stop = |from: usize| {
             memchr::memchr3(b'.', b'!', b'?', &bytes[from..]).map_or(usize::MAX, |at| from + at)
         };
-        let mut next_stop = find_stop(i);
+        let (mut next_ellipsis, mut next_stop) = (find_ellipsis(i), find_stop(i));
         while i < bytes.len() {
             // Only `.`, `!`, `?` and `…` stop a sentence.
             if next_ellipsis < i {
-                next_ellipsis =
-                    memchr::memmem::find(&bytes[i..], "…".as_bytes()).map_or(usize::MAX, |at| i + at);
+                next_ellipsis = find_ellipsis(i);
             }
             if next_stop < i {
                 next_stop = find_stop(i);
