@@ -20,7 +20,7 @@ use crate::examples;
 use crate::fix;
 use crate::pack::{self, FileProblem};
 use crate::render::{self, OutputFormat, Reporter};
-use crate::source::Source;
+use crate::source::{Format, Source};
 use crate::toml_file::{self, Problem};
 use crate::walk::{self, Article, Input};
 use crate::write;
@@ -557,7 +557,10 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     };
     let work: Vec<(&Input, usize)> = inputs.iter().zip(assigned.iter().copied()).collect();
     let mut progress = Progress::new(work.len());
-    let ordered = Ordered::new(&work, |&(input, profile): &(&Input, usize)| job.check_one(input, profile));
+    // A few files at a time to each thread, checked together, while there are enough for every
+    // thread to have several such chunks.
+    let chunk = BATCH_FILES.min(work.len() / (4 * threads.max(1))).max(1);
+    let ordered = Ordered::new(&work, chunk, |items: &[(&Input, usize)]| job.check_many(items));
     let reported = std::thread::scope(|scope| -> Result<(), Error> {
         // This thread works too, as it takes the results.
         // At most one thread per file, and as many as the system gives: a thread that cannot be
@@ -729,14 +732,55 @@ struct FixedFile {
 }
 
 impl Job<'_> {
-    /// Reads, fixes and checks one input.
-    fn check_one(&self, input: &Input, profile: usize) -> Outcome {
+    /// Reads, fixes and checks inputs in order; several at once, each phase of the rules over
+    /// them all ([`RuleSet::check_batch`]), when they are checked and not fixed.
+    fn check_many(&self, items: &[(&Input, usize)]) -> Vec<Outcome> {
+        if self.args.fix || self.args.diff || items.len() == 1 {
+            return items.iter().map(|&(input, profile)| self.check_one(input, profile)).collect();
+        }
+        let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
+        // The articles read, with their places in `items`.
+        let mut read: Vec<(usize, Source)> = Vec::with_capacity(items.len());
+        for (k, &(input, profile)) in items.iter().enumerate() {
+            match self.read(input, profile) {
+                Ok(source) => read.push((k, source)),
+                Err(outcome) => outcomes[k] = Some(*outcome),
+            }
+        }
+        // Batches of articles under one profile, of a bounded length in all (the first of a
+        // batch whatever its length).
+        let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(read.len());
+        let mut from = 0;
+        while from < read.len() {
+            let profile = items[read[from].0].1;
+            let mut bytes = 0;
+            let n = read[from..]
+                .iter()
+                .enumerate()
+                .take_while(|(j, (k, source))| {
+                    bytes += source.text.len();
+                    *j == 0 || (items[*k].1 == profile && bytes <= BATCH_BYTES)
+                })
+                .count();
+            let batch = &read[from..from + n];
+            let texts: Vec<(&str, Format)> = batch.iter().map(|(_, s)| (s.text.as_str(), s.format)).collect();
+            found.extend(self.profiles[profile].set.check_batch(&texts));
+            from += n;
+        }
+        for ((k, source), diagnostics) in read.into_iter().zip(found) {
+            outcomes[k] = Some(self.checked(source, items[k].1, diagnostics, None));
+        }
+        outcomes.into_iter().map(|o| o.expect("every input has an outcome")).collect()
+    }
+
+    /// Reads one input, unless the configuration leaves it out or it is no article.
+    fn read(&self, input: &Input, profile: usize) -> Result<Source, Box<Outcome>> {
         let args = self.args;
-        let Profile { config, set } = &self.profiles[profile];
+        let Profile { config, .. } = &self.profiles[profile];
         // A configuration's include and exclude say which files a directory walk checks.
         if let (Input::File(path, _), Some(config)) = (input, config) {
             if (args.force_exclude || !self.named.contains(path)) && !config.walks_into(path) {
-                return Outcome::Skipped;
+                return Err(Box::new(Outcome::Skipped));
             }
         }
         let article = match (input, self.stdin) {
@@ -746,13 +790,23 @@ impl Job<'_> {
             (Input::Stdin, None) => walk::read_stdin(args.stdin_filename.as_deref()),
             (Input::File(path, walked), _) => walk::read_file(path, *walked),
         };
-        let mut source = match article {
-            Ok(Article::Text(source)) => source,
+        match article {
+            Ok(Article::Text(source)) => Ok(source),
             Ok(Article::Binary(path)) => {
                 let note = format!("note: {}: skipped, not a text file (it has NUL bytes)", path.display());
-                return Outcome::NotAnArticle { error: None, note: Some(note) };
+                Err(Box::new(Outcome::NotAnArticle { error: None, note: Some(note) }))
             }
-            Err(err) => return Outcome::NotAnArticle { error: Some(err), note: None },
+            Err(err) => Err(Box::new(Outcome::NotAnArticle { error: Some(err), note: None })),
+        }
+    }
+
+    /// Reads, fixes and checks one input.
+    fn check_one(&self, input: &Input, profile: usize) -> Outcome {
+        let args = self.args;
+        let Profile { config, set } = &self.profiles[profile];
+        let mut source = match self.read(input, profile) {
+            Ok(source) => source,
+            Err(outcome) => return *outcome,
         };
         let overrides = |d: Diagnostic| override_diagnostic(config.as_ref(), &source.path, d);
         let mut fixed_file = None;
@@ -791,13 +845,25 @@ impl Job<'_> {
             }
             fixed_file = Some(FixedFile { text: fixed.text, applied: fixed.applied, written });
         }
-        let diagnostics = set
-            .check(&source.text, source.format)
+        let diagnostics = set.check(&source.text, source.format);
+        self.checked(source, profile, diagnostics, fixed_file)
+    }
+
+    /// The outcome of checking `source`, given its findings.
+    fn checked(
+        &self,
+        source: Source,
+        profile: usize,
+        diagnostics: Vec<Diagnostic>,
+        fixed: Option<FixedFile>,
+    ) -> Outcome {
+        let config = &self.profiles[profile].config;
+        let diagnostics = diagnostics
             .into_iter()
             .filter_map(|d| override_diagnostic(config.as_ref(), &source.path, d))
             .filter(|d| self.on_changed_lines(&source, d))
             .collect();
-        Outcome::Checked { source, diagnostics, fixed: fixed_file }
+        Outcome::Checked { source, diagnostics, fixed }
     }
 
     /// With --diff-base, whether a finding's lines hold a change.
@@ -815,9 +881,11 @@ impl Job<'_> {
 
 /// Work on a list of items done on threads and handed out in the items' order. The thread that
 /// takes the results works too while the next one is not ready, and workers stay at most
-/// `WINDOW` items ahead of it, so memory holds a window of results, not the run.
+/// `WINDOW` items ahead of it, so memory holds a window of results, not the run. Items are
+/// worked on `chunk` at a time (the last chunk may be shorter), each chunk by one thread.
 struct Ordered<'a, T, R, F> {
     items: &'a [T],
+    chunk: usize,
     work: F,
     next: std::sync::atomic::AtomicUsize,
     state: std::sync::Mutex<OrderedState<R>>,
@@ -838,11 +906,19 @@ struct OrderedState<R> {
     stopped: bool,
 }
 
+/// How many bytes of articles at most are checked together, phase by phase
+/// ([`RuleSet::check_batch`]), past the first: enough for the tables of a phase to be read a
+/// few times before the next evicts them, few enough that the articles stay in the cache.
+const BATCH_BYTES: usize = 64 << 10;
+
+/// How many files a worker takes at once.
+const BATCH_FILES: usize = 16;
+
 /// How far ahead of the writer the workers may get.
 const WINDOW: usize = 256;
 
-impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
-    fn new(items: &'a [T], work: F) -> Self {
+impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
+    fn new(items: &'a [T], chunk: usize, work: F) -> Self {
         let state = OrderedState {
             done: std::collections::BTreeMap::new(),
             taken: 0,
@@ -852,12 +928,18 @@ impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
         };
         Ordered {
             items,
+            chunk: chunk.max(1),
             work,
             next: std::sync::atomic::AtomicUsize::new(0),
             state: std::sync::Mutex::new(state),
             ready: std::sync::Condvar::new(),
             room: std::sync::Condvar::new(),
         }
+    }
+
+    /// The chunk of items that starts at `i`, if there are items there.
+    fn chunk_at(&self, i: usize) -> Option<&'a [T]> {
+        self.items.get(i..self.items.len().min(i.saturating_add(self.chunk))).filter(|c| !c.is_empty())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, OrderedState<R>> {
@@ -869,8 +951,8 @@ impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
         // A worker that panics stops the work, so the taker does not wait for it forever.
         let _stop = self.stop_on_drop_if_panicking();
         loop {
-            let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = self.items.get(i) else { return };
+            let i = self.next.fetch_add(self.chunk, std::sync::atomic::Ordering::Relaxed);
+            let Some(chunk) = self.chunk_at(i) else { return };
             let mut state = self.lock();
             while i >= state.taken + WINDOW && !state.stopped {
                 state.waiting += 1;
@@ -881,10 +963,10 @@ impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
                 return;
             }
             drop(state);
-            let result = (self.work)(item);
+            let results = (self.work)(chunk);
             let mut state = self.lock();
-            state.done.insert(i, result);
-            if state.awaited == Some(i) {
+            state.done.extend((i..).zip(results));
+            if state.awaited.is_some_and(|a| (i..i + chunk.len()).contains(&a)) {
                 drop(state);
                 self.ready.notify_one();
             }
@@ -909,18 +991,15 @@ impl<'a, T: Sync, R: Send, F: Fn(&T) -> R + Sync> Ordered<'a, T, R, F> {
             // Within the window only: a slow file must not make the taker hold the rest.
             let within = self.next.load(std::sync::atomic::Ordering::Relaxed) < i + WINDOW;
             let j = if within {
-                self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                self.next.fetch_add(self.chunk, std::sync::atomic::Ordering::Relaxed)
             } else {
                 usize::MAX
             };
-            if let Some(item) = self.items.get(j) {
+            if let Some(chunk) = self.chunk_at(j) {
                 drop(state);
-                let result = (self.work)(item);
-                if j == i {
-                    self.lock().taken = i + 1;
-                    return result;
-                }
-                self.lock().done.insert(j, result);
+                let results = (self.work)(chunk);
+                let mut state = self.lock();
+                state.done.extend((j..).zip(results));
                 continue;
             }
             state.awaited = Some(i);
@@ -951,7 +1030,7 @@ trait Stop {
     fn stop(&self);
 }
 
-impl<T: Sync, R: Send, F: Fn(&T) -> R + Sync> Stop for Ordered<'_, T, R, F> {
+impl<T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Stop for Ordered<'_, T, R, F> {
     fn stop(&self) {
         Ordered::stop(self);
     }
@@ -1252,6 +1331,40 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Results come out in the items' order whatever the chunk and the number of workers, each
+    /// item worked on once, in chunks of at most `chunk` items that start at its multiples.
+    #[test]
+    fn ordered_work_is_taken_in_order_chunk_by_chunk() {
+        for (n, chunk, workers) in
+            [(0, 4, 1), (1, 16, 2), (10, 1, 1), (100, 3, 2), (1000, 16, 3), (257, 8, 0)]
+        {
+            let items: Vec<usize> = (0..n).collect();
+            let chunks = std::sync::Mutex::new(Vec::new());
+            let ordered = Ordered::new(&items, chunk, |part: &[usize]| {
+                chunks.lock().unwrap().push((part[0], part.len()));
+                part.iter().map(|x| x * 2).collect()
+            });
+            let taken: Vec<usize> = std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| ordered.worker());
+                }
+                let taken = (0..n).map(|i| ordered.take(i)).collect();
+                ordered.stop();
+                taken
+            });
+            assert_eq!(
+                taken,
+                items.iter().map(|x| x * 2).collect::<Vec<_>>(),
+                "{n} items, chunks of {chunk}"
+            );
+            let mut chunks = chunks.into_inner().unwrap();
+            chunks.sort_unstable();
+            let expected: Vec<(usize, usize)> =
+                (0..n).step_by(chunk).map(|i| (i, chunk.min(n - i))).collect();
+            assert_eq!(chunks, expected, "{n} items, chunks of {chunk}");
+        }
+    }
 
     #[test]
     fn progress_only_on_a_terminal_with_the_report_elsewhere() {

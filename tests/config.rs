@@ -88,6 +88,44 @@ fn the_nearest_configuration_above_each_file_applies() {
     assert_eq!(found(&o), ["a.txt News.RepeatedWord", "desk/b.txt News.Azeri"], "{}", text(&o.stderr));
 }
 
+/// Files are checked a few at a time, each batch under one configuration: in a walk that
+/// moves from one configuration to another every few files, among files skipped and files
+/// that are no articles, each file still gets its own configuration's rules, with one thread
+/// or two.
+#[test]
+fn files_checked_together_keep_their_own_configurations() {
+    let mut files: Vec<(String, String)> =
+        vec![("copydesk.toml".into(), "ignore = [\"News.Azeri\"]\nexclude = [\"**/skip-*\"]\n".into())];
+    let mut expected = Vec::new();
+    for d in 0..12 {
+        let selects = d % 3 == 1;
+        if selects {
+            files.push((
+                format!("d{d:02}/copydesk.toml"),
+                "select = [\"News.Azeri\"]\nexclude = [\"**/skip-*\"]\n".into(),
+            ));
+        }
+        for f in 0..5 {
+            let path = format!("d{d:02}/f{f}.txt");
+            let rule = if selects { "News.Azeri" } else { "News.RepeatedWord" };
+            expected.push(format!("{path} {rule}"));
+            files.push((path, "Azeri forces moved in the the night.\n".into()));
+        }
+        files.push((format!("d{d:02}/skip-me.txt"), "Azeri forces moved in the the night.\n".into()));
+        files.push((format!("d{d:02}/g-binary.txt"), "Azeri\0forces".into()));
+    }
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let dir = scratch("batches", &borrowed);
+    for threads in ["1", "2"] {
+        let o = copydesk(&dir, &["check", "--format", "short", "--threads", threads, "."]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        let found: Vec<String> =
+            found(&o).into_iter().map(|f| f.trim_start_matches("./").to_owned()).collect();
+        assert_eq!(found, expected, "{threads} threads");
+        assert_eq!(text(&o.stderr).matches("not a text file").count(), 12, "{}", text(&o.stderr));
+    }
+}
+
 #[test]
 fn house_style_sets_dates_preferred_forms_accepted_text_and_abbreviations() {
     let dir = scratch(
