@@ -558,9 +558,16 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let work: Vec<(&Input, usize)> = inputs.iter().zip(assigned.iter().copied()).collect();
     let mut progress = Progress::new(work.len());
     // A few files at a time to each thread, checked together, while there are enough for every
-    // thread to have several such chunks.
-    let chunk = BATCH_FILES.min(work.len() / (4 * threads.max(1))).max(1);
-    let ordered = Ordered::new(&work, chunk, |items: &[(&Input, usize)]| job.check_many(items));
+    // thread to have several such chunks: as many as fill a batch, at the size of the files of
+    // the chunk checked last (one at first), so that a run of long files holds one at a time.
+    let most = BATCH_FILES.min(work.len() / (4 * threads.max(1))).max(1);
+    let chunk = std::sync::atomic::AtomicUsize::new(1);
+    let ordered = Ordered::new(&work, &chunk, |items: &[(&Input, usize)]| {
+        let (outcomes, bytes) = job.check_many(items);
+        let mean = bytes / items.len().max(1);
+        chunk.store((BATCH_BYTES / mean.max(1)).clamp(1, most), std::sync::atomic::Ordering::Relaxed);
+        outcomes
+    });
     let reported = std::thread::scope(|scope| -> Result<(), Error> {
         // This thread works too, as it takes the results.
         // At most one thread per file, and as many as the system gives: a thread that cannot be
@@ -733,44 +740,54 @@ struct FixedFile {
 
 impl Job<'_> {
     /// Reads, fixes and checks inputs in order; several at once, each phase of the rules over
-    /// them all ([`RuleSet::check_batch`]), when they are checked and not fixed.
-    fn check_many(&self, items: &[(&Input, usize)]) -> Vec<Outcome> {
+    /// them all ([`RuleSet::check_batch`]), when they are checked and not fixed. Articles are
+    /// read as the batch they join is checked: a batch holds [`BATCH_BYTES`] of them at most
+    /// (or one longer article). Also gives the bytes read, for the size of the next chunk.
+    fn check_many(&self, items: &[(&Input, usize)]) -> (Vec<Outcome>, usize) {
+        let weigh = |outcome: &Outcome| match outcome {
+            Outcome::Checked { source, .. } | Outcome::Diff { source, .. } => source.text.len(),
+            _ => 0,
+        };
         if self.args.fix || self.args.diff || items.len() == 1 {
-            return items.iter().map(|&(input, profile)| self.check_one(input, profile)).collect();
+            let outcomes: Vec<Outcome> =
+                items.iter().map(|&(input, profile)| self.check_one(input, profile)).collect();
+            let bytes = outcomes.iter().map(weigh).sum();
+            return (outcomes, bytes);
         }
         let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
-        // The articles read, with their places in `items`.
-        let mut read: Vec<(usize, Source)> = Vec::with_capacity(items.len());
-        for (k, &(input, profile)) in items.iter().enumerate() {
-            match self.read(input, profile) {
-                Ok(source) => read.push((k, source)),
-                Err(outcome) => outcomes[k] = Some(*outcome),
-            }
-        }
-        // Batches of articles under one profile, of a bounded length in all (the first of a
-        // batch whatever its length).
-        let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(read.len());
-        let mut from = 0;
-        while from < read.len() {
-            let profile = items[read[from].0].1;
-            let mut bytes = 0;
-            let n = read[from..]
-                .iter()
-                .enumerate()
-                .take_while(|(j, (k, source))| {
-                    bytes += source.text.len();
-                    *j == 0 || (items[*k].1 == profile && bytes <= BATCH_BYTES)
-                })
-                .count();
-            let batch = &read[from..from + n];
+        // The batch being filled: the articles read, with their places in `items`, under one
+        // profile.
+        let mut batch: Vec<(usize, Source)> = Vec::new();
+        let (mut batched, mut bytes) = (0, 0);
+        let check = |batch: &mut Vec<(usize, Source)>, outcomes: &mut Vec<Option<Outcome>>| {
+            let Some(&(first, _)) = batch.first() else { return };
+            let profile = items[first].1;
             let texts: Vec<(&str, Format)> = batch.iter().map(|(_, s)| (s.text.as_str(), s.format)).collect();
-            found.extend(self.profiles[profile].set.check_batch(&texts));
-            from += n;
+            let found = self.profiles[profile].set.check_batch(&texts);
+            for ((k, source), diagnostics) in batch.drain(..).zip(found) {
+                outcomes[k] = Some(self.checked(source, profile, diagnostics, None));
+            }
+        };
+        for (k, &(input, profile)) in items.iter().enumerate() {
+            let source = match self.read(input, profile) {
+                Ok(source) => source,
+                Err(outcome) => {
+                    outcomes[k] = Some(*outcome);
+                    continue;
+                }
+            };
+            let length = source.text.len();
+            bytes += length;
+            // An article that does not fit the batch (another profile, or too long) closes it.
+            if batch.first().is_some_and(|&(j, _)| items[j].1 != profile || batched + length > BATCH_BYTES) {
+                check(&mut batch, &mut outcomes);
+                batched = 0;
+            }
+            batch.push((k, source));
+            batched += length;
         }
-        for ((k, source), diagnostics) in read.into_iter().zip(found) {
-            outcomes[k] = Some(self.checked(source, items[k].1, diagnostics, None));
-        }
-        outcomes.into_iter().map(|o| o.expect("every input has an outcome")).collect()
+        check(&mut batch, &mut outcomes);
+        (outcomes.into_iter().map(|o| o.expect("every input has an outcome")).collect(), bytes)
     }
 
     /// Reads one input, unless the configuration leaves it out or it is no article.
@@ -881,11 +898,13 @@ impl Job<'_> {
 
 /// Work on a list of items done on threads and handed out in the items' order. The thread that
 /// takes the results works too while the next one is not ready, and workers stay at most
-/// `WINDOW` items ahead of it, so memory holds a window of results, not the run. Items are
-/// worked on `chunk` at a time (the last chunk may be shorter), each chunk by one thread.
+/// `WINDOW` items ahead of it (and the rest of a chunk that starts within the window), so
+/// memory holds a window of results, not the run. Items are worked on in chunks, each by one
+/// thread, of as many items as `chunk` says when the chunk is taken (at least one; the last
+/// chunk may be shorter).
 struct Ordered<'a, T, R, F> {
     items: &'a [T],
-    chunk: usize,
+    chunk: &'a std::sync::atomic::AtomicUsize,
     work: F,
     next: std::sync::atomic::AtomicUsize,
     state: std::sync::Mutex<OrderedState<R>>,
@@ -911,14 +930,14 @@ struct OrderedState<R> {
 /// few times before the next evicts them, few enough that the articles stay in the cache.
 const BATCH_BYTES: usize = 64 << 10;
 
-/// How many files a worker takes at once.
+/// The most files a worker takes at once.
 const BATCH_FILES: usize = 16;
 
 /// How far ahead of the writer the workers may get.
 const WINDOW: usize = 256;
 
 impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
-    fn new(items: &'a [T], chunk: usize, work: F) -> Self {
+    fn new(items: &'a [T], chunk: &'a std::sync::atomic::AtomicUsize, work: F) -> Self {
         let state = OrderedState {
             done: std::collections::BTreeMap::new(),
             taken: 0,
@@ -928,7 +947,7 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
         };
         Ordered {
             items,
-            chunk: chunk.max(1),
+            chunk,
             work,
             next: std::sync::atomic::AtomicUsize::new(0),
             state: std::sync::Mutex::new(state),
@@ -937,9 +956,11 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
         }
     }
 
-    /// The chunk of items that starts at `i`, if there are items there.
-    fn chunk_at(&self, i: usize) -> Option<&'a [T]> {
-        self.items.get(i..self.items.len().min(i.saturating_add(self.chunk))).filter(|c| !c.is_empty())
+    /// Takes the next chunk: where it starts, and its items if there are any.
+    fn next_chunk(&self) -> (usize, Option<&'a [T]>) {
+        let n = self.chunk.load(std::sync::atomic::Ordering::Relaxed).max(1);
+        let i = self.next.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        (i, self.items.get(i..self.items.len().min(i.saturating_add(n))).filter(|c| !c.is_empty()))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, OrderedState<R>> {
@@ -951,8 +972,7 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
         // A worker that panics stops the work, so the taker does not wait for it forever.
         let _stop = self.stop_on_drop_if_panicking();
         loop {
-            let i = self.next.fetch_add(self.chunk, std::sync::atomic::Ordering::Relaxed);
-            let Some(chunk) = self.chunk_at(i) else { return };
+            let (i, Some(chunk)) = self.next_chunk() else { return };
             let mut state = self.lock();
             while i >= state.taken + WINDOW && !state.stopped {
                 state.waiting += 1;
@@ -990,12 +1010,7 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
             assert!(!state.stopped, "a worker checking files stopped (it panicked)");
             // Within the window only: a slow file must not make the taker hold the rest.
             let within = self.next.load(std::sync::atomic::Ordering::Relaxed) < i + WINDOW;
-            let j = if within {
-                self.next.fetch_add(self.chunk, std::sync::atomic::Ordering::Relaxed)
-            } else {
-                usize::MAX
-            };
-            if let Some(chunk) = self.chunk_at(j) {
+            if let (j, Some(chunk)) = if within { self.next_chunk() } else { (0, None) } {
                 drop(state);
                 let results = (self.work)(chunk);
                 let mut state = self.lock();
@@ -1332,37 +1347,56 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
 mod tests {
     use super::*;
 
-    /// Results come out in the items' order whatever the chunk and the number of workers, each
-    /// item worked on once, in chunks of at most `chunk` items that start at its multiples.
+    /// Results come out in the items' order whatever the chunks and the number of workers, each
+    /// item worked on once, in chunks one after another no longer than asked for (the work
+    /// changes the size as it goes), and no chunk starts past the window ahead of the items
+    /// taken.
     #[test]
     fn ordered_work_is_taken_in_order_chunk_by_chunk() {
-        for (n, chunk, workers) in
-            [(0, 4, 1), (1, 16, 2), (10, 1, 1), (100, 3, 2), (1000, 16, 3), (257, 8, 0)]
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        for (n, most, workers) in
+            [(0, 4, 1), (1, 16, 2), (10, 1, 1), (100, 3, 2), (1000, 16, 3), (2000, 7, 2)]
         {
             let items: Vec<usize> = (0..n).collect();
             let chunks = std::sync::Mutex::new(Vec::new());
-            let ordered = Ordered::new(&items, chunk, |part: &[usize]| {
+            let chunk = AtomicUsize::new(1);
+            // The items the taker has taken, at least (it counts after each).
+            let taken = AtomicUsize::new(0);
+            let ordered = Ordered::new(&items, &chunk, |part: &[usize]| {
                 chunks.lock().unwrap().push((part[0], part.len()));
+                assert!(part[0] <= taken.load(Relaxed) + WINDOW, "chunk at {} past the window", part[0]);
+                chunk.store(1 + part[0] % most, Relaxed);
                 part.iter().map(|x| x * 2).collect()
             });
-            let taken: Vec<usize> = std::thread::scope(|scope| {
+            let out: Vec<usize> = std::thread::scope(|scope| {
                 for _ in 0..workers {
                     scope.spawn(|| ordered.worker());
                 }
-                let taken = (0..n).map(|i| ordered.take(i)).collect();
+                let out = (0..n)
+                    .map(|i| {
+                        // A slow taker at first: the workers run ahead to the window.
+                        if i == 1 {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
+                        let result = ordered.take(i);
+                        taken.store(i + 1, Relaxed);
+                        result
+                    })
+                    .collect();
                 ordered.stop();
-                taken
+                out
             });
-            assert_eq!(
-                taken,
-                items.iter().map(|x| x * 2).collect::<Vec<_>>(),
-                "{n} items, chunks of {chunk}"
-            );
+            assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>(), "{n} items");
             let mut chunks = chunks.into_inner().unwrap();
             chunks.sort_unstable();
-            let expected: Vec<(usize, usize)> =
-                (0..n).step_by(chunk).map(|i| (i, chunk.min(n - i))).collect();
-            assert_eq!(chunks, expected, "{n} items, chunks of {chunk}");
+            // One after another, none longer than the longest asked for.
+            let mut next = 0;
+            for &(start, len) in &chunks {
+                assert_eq!(start, next, "{n} items: {chunks:?}");
+                assert!(len <= most, "{n} items: {chunks:?}");
+                next += len;
+            }
+            assert_eq!(next, n);
         }
     }
 
