@@ -323,20 +323,21 @@ fn walk(
         }
         next
     };
+    // Each part but the last runs on by `tail` bytes into the next, and the parts are long
+    // enough that it ends inside that next part.
+    let tail = longest.saturating_sub(1);
     let part = text.len() / WALKS;
-    if part < 4 * longest.max(16) {
+    if part <= tail.max(16) {
         (0..text.len()).fold(start, |state, at| step(state, at, ends));
         return true;
     }
     let begins: [usize; WALKS] = std::array::from_fn(|k| k * part);
-    let stops: [usize; WALKS] = std::array::from_fn(|k| {
-        if k + 1 == WALKS { text.len() } else { ((k + 1) * part + longest.saturating_sub(1)).min(text.len()) }
-    });
-    // The parts in step, with one test a step for whether any of the states is special:
-    // seldom, a match.
-    let parts: [&[u8]; WALKS] = std::array::from_fn(|k| &text[begins[k]..begins[k] + part]);
+    // Each part with its tail (the last without), so that the walks read them unchecked.
+    let parts: [&[u8]; WALKS] =
+        std::array::from_fn(|k| &text[begins[k]..begins[k] + part + if k + 1 < WALKS { tail } else { 0 }]);
     let mut states = [start; WALKS];
-    // `i` is a place in every part at once.
+    // The parts in step, with one test a step for whether any of the states is special:
+    // seldom, a match. `i` is a place in every part at once.
     #[allow(clippy::needless_range_loop)]
     for i in 0..part {
         for k in 0..WALKS {
@@ -350,9 +351,23 @@ fn walk(
             }
         }
     }
-    for k in 0..WALKS {
-        (begins[k] + part..stops[k]).fold(states[k], |state, at| step(state, at, ends));
+    // The tails of all but the last part, in step too: a story of a few kilobytes has nearly as
+    // many bytes in them as in a part, and one walk alone waits on every load.
+    #[allow(clippy::needless_range_loop)]
+    for i in part..part + tail {
+        for k in 0..WALKS - 1 {
+            states[k] = dfa.next_state(Anchored::No, states[k], parts[k][i]);
+        }
+        if states[..WALKS - 1].iter().any(|&s| dfa.is_special(s)) {
+            for (k, &state) in states[..WALKS - 1].iter().enumerate() {
+                if dfa.is_special(state) && dfa.is_match(state) {
+                    matched(dfa, state, text, begins[k] + i, word_end, ends);
+                }
+            }
+        }
     }
+    // The last part's few bytes past `WALKS` parts.
+    (begins[WALKS - 1] + part..text.len()).fold(states[WALKS - 1], |state, at| step(state, at, ends));
     true
 }
 
@@ -890,7 +905,17 @@ mod tests {
                 .collect();
             let word_end: Vec<bool> = literals.iter().map(|_| random.below(2) == 0).collect();
             let len = if round % 3 == 0 { random.below(100) } else { 300 + random.below(3000) };
-            let text: Vec<u8> = (0..len).map(|_| alphabet[random.below(4)]).collect();
+            let mut text: Vec<u8> = (0..len).map(|_| alphabet[random.below(4)]).collect();
+            // Across where one part of the walk ends and the next begins, the longest literal,
+            // starting from one byte to all of its bytes before the boundary.
+            let longest = literals.iter().max_by_key(|l| l.len()).unwrap().clone();
+            let part = len / WALKS;
+            for k in 1..WALKS {
+                let before = 1 + random.below(longest.len());
+                if let Some(at) = (k * part).checked_sub(before).filter(|at| at + longest.len() <= len) {
+                    text[at..at + longest.len()].copy_from_slice(&longest);
+                }
+            }
             let automaton = AhoCorasick::new(&literals).unwrap();
             let mut expected: Vec<(usize, usize)> = automaton
                 .find_overlapping_iter(&text)
