@@ -742,7 +742,9 @@ impl Job<'_> {
     /// Reads, fixes and checks inputs in order; several at once, each phase of the rules over
     /// them all ([`RuleSet::check_batch`]), when they are checked and not fixed. Articles are
     /// read as the batch they join is checked: a batch holds [`BATCH_BYTES`] of them at most
-    /// (or one longer article). Also gives the bytes read, for the size of the next chunk.
+    /// (or one longer article). The outcomes of the first inputs, at least one: past
+    /// [`HANDED_OVER`] bytes read, the rest are left. Also gives the bytes read, for the size
+    /// of the next chunk.
     fn check_many(&self, items: &[(&Input, usize)]) -> (Vec<Outcome>, usize) {
         let weigh = |outcome: &Outcome| match outcome {
             Outcome::Checked { source, .. } | Outcome::Diff { source, .. } => source.text.len(),
@@ -769,6 +771,12 @@ impl Job<'_> {
             }
         };
         for (k, &(input, profile)) in items.iter().enumerate() {
+            // Past a few long articles, what is checked is handed over (the writer can write
+            // it), and the rest of the chunk is left to be taken again.
+            if bytes > HANDED_OVER && batch.is_empty() {
+                outcomes.truncate(k);
+                break;
+            }
             let source = match self.read(input, profile) {
                 Ok(source) => source,
                 Err(outcome) => {
@@ -785,6 +793,10 @@ impl Job<'_> {
             }
             batch.push((k, source));
             batched += length;
+            if batched > BATCH_BYTES {
+                check(&mut batch, &mut outcomes);
+                batched = 0;
+            }
         }
         check(&mut batch, &mut outcomes);
         (outcomes.into_iter().map(|o| o.expect("every input has an outcome")).collect(), bytes)
@@ -916,6 +928,8 @@ struct Ordered<'a, T, R, F> {
 
 struct OrderedState<R> {
     done: std::collections::BTreeMap<usize, R>,
+    /// The rests of chunks the taker worked on in part, to be taken before new chunks.
+    returned: Vec<std::ops::Range<usize>>,
     /// How many results have been taken.
     taken: usize,
     /// The result the taker is asleep waiting for.
@@ -930,6 +944,10 @@ struct OrderedState<R> {
 /// few times before the next evicts them, few enough that the articles stay in the cache.
 const BATCH_BYTES: usize = 64 << 10;
 
+/// How many bytes of articles a worker reads of a chunk before it hands over what it has checked
+/// and leaves the rest: past a few long ones (a chunk sized for short files may hold long ones).
+const HANDED_OVER: usize = 256 << 10;
+
 /// The most files a worker takes at once.
 const BATCH_FILES: usize = 16;
 
@@ -940,6 +958,7 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
     fn new(items: &'a [T], chunk: &'a std::sync::atomic::AtomicUsize, work: F) -> Self {
         let state = OrderedState {
             done: std::collections::BTreeMap::new(),
+            returned: Vec::new(),
             taken: 0,
             awaited: None,
             waiting: 0,
@@ -963,6 +982,46 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
         (i, self.items.get(i..self.items.len().min(i.saturating_add(n))).filter(|c| !c.is_empty()))
     }
 
+    /// Takes work: the rest of a chunk handed back, or else (if `fresh`) the next chunk.
+    fn claim(&self, state: &mut OrderedState<R>, fresh: bool) -> Option<(usize, &'a [T])> {
+        if let Some(rest) = state.returned.pop() {
+            return Some((rest.start, &self.items[rest]));
+        }
+        match fresh.then(|| self.next_chunk()) {
+            Some((i, Some(chunk))) => Some((i, chunk)),
+            _ => None,
+        }
+    }
+
+    /// Works on `chunk`, which starts at item `i`, and puts the results with the others. The
+    /// work may stop before the end of the chunk; the rest is handed back (`hand_back`) or worked
+    /// on next. `false` if the work stopped meanwhile.
+    fn work_on(&self, i: usize, chunk: &'a [T], hand_back: bool) -> bool {
+        let (mut i, mut chunk) = (i, chunk);
+        while !chunk.is_empty() {
+            let results = (self.work)(chunk);
+            let n = results.len();
+            assert!(n > 0, "work on a chunk gives at least one result");
+            let mut state = self.lock();
+            state.done.extend((i..).zip(results));
+            let wake = state.awaited.is_some_and(|a| (i..i + n).contains(&a));
+            (i, chunk) = (i + n, &chunk[n..]);
+            if hand_back && !chunk.is_empty() {
+                state.returned.push(i..i + chunk.len());
+                return true;
+            }
+            let stopped = state.stopped;
+            drop(state);
+            if wake {
+                self.ready.notify_one();
+            }
+            if stopped {
+                return false;
+            }
+        }
+        true
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, OrderedState<R>> {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -972,8 +1031,8 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
         // A worker that panics stops the work, so the taker does not wait for it forever.
         let _stop = self.stop_on_drop_if_panicking();
         loop {
-            let (i, Some(chunk)) = self.next_chunk() else { return };
             let mut state = self.lock();
+            let Some((i, chunk)) = self.claim(&mut state, true) else { return };
             while i >= state.taken + WINDOW && !state.stopped {
                 state.waiting += 1;
                 state = self.room.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -983,12 +1042,8 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
                 return;
             }
             drop(state);
-            let results = (self.work)(chunk);
-            let mut state = self.lock();
-            state.done.extend((i..).zip(results));
-            if state.awaited.is_some_and(|a| (i..i + chunk.len()).contains(&a)) {
-                drop(state);
-                self.ready.notify_one();
+            if !self.work_on(i, chunk, false) {
+                return;
             }
         }
     }
@@ -1010,11 +1065,11 @@ impl<'a, T: Sync, R: Send, F: Fn(&[T]) -> Vec<R> + Sync> Ordered<'a, T, R, F> {
             assert!(!state.stopped, "a worker checking files stopped (it panicked)");
             // Within the window only: a slow file must not make the taker hold the rest.
             let within = self.next.load(std::sync::atomic::Ordering::Relaxed) < i + WINDOW;
-            if let (j, Some(chunk)) = if within { self.next_chunk() } else { (0, None) } {
+            if let Some((j, chunk)) = self.claim(&mut state, within) {
                 drop(state);
-                let results = (self.work)(chunk);
-                let mut state = self.lock();
-                state.done.extend((j..).zip(results));
+                // The taker writes nothing while it works: what it leaves of a chunk is handed
+                // back, for it or a worker to take next.
+                self.work_on(j, chunk, true);
                 continue;
             }
             state.awaited = Some(i);
@@ -1349,8 +1404,8 @@ mod tests {
 
     /// Results come out in the items' order whatever the chunks and the number of workers, each
     /// item worked on once, in chunks one after another no longer than asked for (the work
-    /// changes the size as it goes), and no chunk starts past the window ahead of the items
-    /// taken.
+    /// changes the size as it goes, and works on some chunks in parts), and no chunk starts past
+    /// the window ahead of the items taken.
     #[test]
     fn ordered_work_is_taken_in_order_chunk_by_chunk() {
         use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -1363,10 +1418,14 @@ mod tests {
             // The items the taker has taken, at least (it counts after each).
             let taken = AtomicUsize::new(0);
             let ordered = Ordered::new(&items, &chunk, |part: &[usize]| {
-                chunks.lock().unwrap().push((part[0], part.len()));
-                assert!(part[0] <= taken.load(Relaxed) + WINDOW, "chunk at {} past the window", part[0]);
+                // Some of the work done at a time, as a check of long articles does.
+                let done = if part[0] % 5 == 0 { 1 + part[0] % part.len() } else { part.len() };
+                chunks.lock().unwrap().push((part[0], done));
+                // The rest of a chunk that starts within the window may run past it.
+                let bound = taken.load(Relaxed) + WINDOW + most;
+                assert!(part[0] <= bound, "chunk at {} past the window", part[0]);
                 chunk.store(1 + part[0] % most, Relaxed);
-                part.iter().map(|x| x * 2).collect()
+                part[..done].iter().map(|x| x * 2).collect()
             });
             let out: Vec<usize> = std::thread::scope(|scope| {
                 for _ in 0..workers {
