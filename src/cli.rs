@@ -751,9 +751,16 @@ impl Job<'_> {
             _ => 0,
         };
         if self.args.fix || self.args.diff || items.len() == 1 {
-            let outcomes: Vec<Outcome> =
-                items.iter().map(|&(input, profile)| self.check_one(input, profile)).collect();
-            let bytes = outcomes.iter().map(weigh).sum();
+            // One at a time, handed over past a few long articles too.
+            let (mut outcomes, mut bytes) = (Vec::new(), 0);
+            for &(input, profile) in items {
+                if bytes > HANDED_OVER {
+                    break;
+                }
+                let outcome = self.check_one(input, profile);
+                bytes += weigh(&outcome);
+                outcomes.push(outcome);
+            }
             return (outcomes, bytes);
         }
         let mut outcomes: Vec<Option<Outcome>> = items.iter().map(|_| None).collect();
