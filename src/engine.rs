@@ -335,37 +335,37 @@ fn walk(
     // Each part with its tail (the last without), so that the walks read them unchecked.
     let parts: [&[u8]; WALKS] =
         std::array::from_fn(|k| &text[begins[k]..begins[k] + part + if k + 1 < WALKS { tail } else { 0 }]);
-    let mut states = [start; WALKS];
-    // The parts in step, with one test a step for whether any of the states is special:
-    // seldom, a match. `i` is a place in every part at once.
-    #[allow(clippy::needless_range_loop)]
-    for i in 0..part {
-        for k in 0..WALKS {
-            states[k] = dfa.next_state(Anchored::No, states[k], parts[k][i]);
-        }
-        if states.iter().any(|&s| dfa.is_special(s)) {
-            for (k, &state) in states.iter().enumerate() {
-                if dfa.is_special(state) && dfa.is_match(state) {
-                    matched(dfa, state, text, begins[k] + i, word_end, ends);
+    // The walks of the first `N` parts, in step over `places`, with one test a step for whether
+    // any of their states is special: seldom, a match. `i` is a place in every part at once.
+    fn in_step<const N: usize>(
+        dfa: &aho_corasick::dfa::DFA,
+        parts: &[&[u8]; N],
+        states: &mut [StateID; N],
+        places: std::ops::Range<usize>,
+        (text, begins, word_end): (&[u8], &[usize; WALKS], &[bool]),
+        ends: &mut Vec<(usize, usize)>,
+    ) {
+        use aho_corasick::automaton::Automaton;
+        for i in places {
+            for k in 0..N {
+                states[k] = dfa.next_state(Anchored::No, states[k], parts[k][i]);
+            }
+            if states.iter().any(|&s| dfa.is_special(s)) {
+                for (k, &state) in states.iter().enumerate() {
+                    if dfa.is_special(state) && dfa.is_match(state) {
+                        matched(dfa, state, text, begins[k] + i, word_end, ends);
+                    }
                 }
             }
         }
     }
+    let mut states = [start; WALKS];
+    in_step(dfa, &parts, &mut states, 0..part, (text, &begins, word_end), ends);
     // The tails of all but the last part, in step too: a story of a few kilobytes has nearly as
     // many bytes in them as in a part, and one walk alone waits on every load.
-    #[allow(clippy::needless_range_loop)]
-    for i in part..part + tail {
-        for k in 0..WALKS - 1 {
-            states[k] = dfa.next_state(Anchored::No, states[k], parts[k][i]);
-        }
-        if states[..WALKS - 1].iter().any(|&s| dfa.is_special(s)) {
-            for (k, &state) in states[..WALKS - 1].iter().enumerate() {
-                if dfa.is_special(state) && dfa.is_match(state) {
-                    matched(dfa, state, text, begins[k] + i, word_end, ends);
-                }
-            }
-        }
-    }
+    let tails: [&[u8]; WALKS - 1] = std::array::from_fn(|k| parts[k]);
+    let mut tail_states: [StateID; WALKS - 1] = std::array::from_fn(|k| states[k]);
+    in_step(dfa, &tails, &mut tail_states, part..part + tail, (text, &begins, word_end), ends);
     // The last part's few bytes past `WALKS` parts.
     (begins[WALKS - 1] + part..text.len()).fold(states[WALKS - 1], |state, at| step(state, at, ends));
     true
