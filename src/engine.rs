@@ -11,8 +11,7 @@ use crate::pack::{Language, RuleFile};
 use crate::rule::Rule;
 use crate::segment::Segments;
 use crate::source::Format;
-use aho_corasick::automaton::StateID;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::hash::Map;
 use std::sync::OnceLock;
@@ -62,9 +61,9 @@ struct Prefilter {
     /// Over a run of few documents, an NFA: quick to build.
     few: Option<AhoCorasick>,
     /// Over many documents, or a long one: a DFA, three times as quick to search, walked by hand
-    /// over [`WALKS`] parts of the text at once (with the length of the longest literal). Built when
-    /// first needed.
-    many: OnceLock<Option<(Box<aho_corasick::dfa::DFA>, usize)>>,
+    /// over parts of the text at once ([`crate::dfa`]), with the length of the longest literal.
+    /// Built when first needed.
+    many: OnceLock<Option<(crate::dfa::Walked, usize)>>,
     /// For each literal, the slots (numbered across the rule set) that list it.
     owners: Vec<Vec<usize>>,
     /// For each rule, its first slot; one more entry closes the last rule's slots.
@@ -76,11 +75,6 @@ struct Prefilter {
 fn few(documents: Option<usize>) -> bool {
     documents.is_some_and(|n| n < 100)
 }
-
-/// How many parts of a document the DFA walks at once: each step of one walk waits on a table
-/// load, and several walks keep the processor busy while they wait (four were 2.4x as fast as
-/// one; eight take 4% less time than four, sixteen 10% more).
-const WALKS: usize = 8;
 
 /// A document this long is also searched region by region (runs of whole blocks of at least
 /// [`REGION`] bytes), so that a rule searches only the regions holding its literals: in one
@@ -181,11 +175,10 @@ impl Prefilter {
 
     /// The DFA searched over many documents or a long one (with the length of the longest
     /// literal), built on first use; `None` when it cannot be built.
-    fn many(&self) -> &Option<(Box<aho_corasick::dfa::DFA>, usize)> {
+    fn many(&self) -> &Option<(crate::dfa::Walked, usize)> {
         self.many.get_or_init(|| {
             let longest = self.literals.iter().map(Vec::len).max().unwrap_or(0);
-            let dfa = walked_dfa(&self.literals);
-            dfa.ok().map(|dfa| (Box::new(dfa), longest))
+            crate::dfa::Walked::new(&self.literals).map(|walked| (walked, longest))
         })
     }
 
@@ -218,10 +211,10 @@ impl Prefilter {
                     ends.push((literal, m.end()));
                 }
             }
-        } else if let Some((dfa, longest)) = self.many() {
+        } else if let Some((walked, longest)) = self.many() {
             let folded = crate::pattern::fold_bytes(prose);
             folded_len = folded.len();
-            if !walk(dfa, &folded, *longest, &self.word_end, &mut ends) {
+            if !walked.walk(&folded, *longest, &self.word_end, &mut ends) {
                 return everywhere(present, places);
             }
         } else {
@@ -269,106 +262,6 @@ impl Prefilter {
         }
         regions
     }
-}
-
-/// The DFA [`walk`] steps through: standard matches (every literal that ends at a byte), and no
-/// prefilter of its own, so that only match states are special (and the dead state, never
-/// reached); with one, start states are too, and a walk would stop to look at every return
-/// to the start.
-fn walked_dfa(literals: &[Vec<u8>]) -> Result<aho_corasick::dfa::DFA, aho_corasick::BuildError> {
-    aho_corasick::dfa::DFA::builder().match_kind(MatchKind::Standard).prefilter(false).build(literals)
-}
-
-/// Adds to `ends` every literal of `dfa` (an unanchored, standard Aho-Corasick DFA, whose match
-/// states list every literal ending there) found in `text`, with where it ends, walking
-/// [`WALKS`] parts of it in step; a literal of `word_end` only where no word character follows
-/// it. Each part runs on past its end by the longest literal less one byte, so that a literal
-/// that starts in a part is found whole in it (and one that starts in that overlap twice).
-/// `false` when the DFA has no start state to walk from.
-fn walk(
-    dfa: &aho_corasick::dfa::DFA,
-    text: &[u8],
-    longest: usize,
-    word_end: &[bool],
-    ends: &mut Vec<(usize, usize)>,
-) -> bool {
-    use aho_corasick::automaton::Automaton;
-    // An unanchored DFA always has a start state; were there none, nothing is known.
-    let Ok(start) = dfa.start_state(Anchored::No) else {
-        return false;
-    };
-    // Adds the literals that end at the byte at `at`, where the walk has reached `state`.
-    #[inline(never)]
-    fn matched(
-        dfa: &aho_corasick::dfa::DFA,
-        state: StateID,
-        text: &[u8],
-        at: usize,
-        word_end: &[bool],
-        ends: &mut Vec<(usize, usize)>,
-    ) {
-        use aho_corasick::automaton::Automaton;
-        for i in 0..dfa.match_len(state) {
-            let literal = dfa.match_pattern(state, i).as_usize();
-            if !word_end[literal] || crate::pattern::may_end_word(text, at + 1) {
-                ends.push((literal, at + 1));
-            }
-        }
-    }
-    // The state after the byte at `at`.
-    let step = |state: StateID, at: usize, ends: &mut Vec<(usize, usize)>| {
-        let next = dfa.next_state(Anchored::No, state, text[at]);
-        if dfa.is_special(next) && dfa.is_match(next) {
-            matched(dfa, next, text, at, word_end, ends);
-        }
-        next
-    };
-    // Each part but the last runs on by `tail` bytes into the next, and the parts are long
-    // enough that it ends inside that next part.
-    let tail = longest.saturating_sub(1);
-    let part = text.len() / WALKS;
-    if part <= tail.max(16) {
-        (0..text.len()).fold(start, |state, at| step(state, at, ends));
-        return true;
-    }
-    let begins: [usize; WALKS] = std::array::from_fn(|k| k * part);
-    // Each part with its tail (the last without), so that the walks read them unchecked.
-    let parts: [&[u8]; WALKS] =
-        std::array::from_fn(|k| &text[begins[k]..begins[k] + part + if k + 1 < WALKS { tail } else { 0 }]);
-    // The walks of the first `N` parts, in step over `places`, with one test a step for whether
-    // any of their states is special: seldom, a match. `i` is a place in every part at once.
-    fn in_step<const N: usize>(
-        dfa: &aho_corasick::dfa::DFA,
-        parts: &[&[u8]; N],
-        states: &mut [StateID; N],
-        places: std::ops::Range<usize>,
-        (text, begins, word_end): (&[u8], &[usize; WALKS], &[bool]),
-        ends: &mut Vec<(usize, usize)>,
-    ) {
-        use aho_corasick::automaton::Automaton;
-        for i in places {
-            for k in 0..N {
-                states[k] = dfa.next_state(Anchored::No, states[k], parts[k][i]);
-            }
-            if states.iter().any(|&s| dfa.is_special(s)) {
-                for (k, &state) in states.iter().enumerate() {
-                    if dfa.is_special(state) && dfa.is_match(state) {
-                        matched(dfa, state, text, begins[k] + i, word_end, ends);
-                    }
-                }
-            }
-        }
-    }
-    let mut states = [start; WALKS];
-    in_step(dfa, &parts, &mut states, 0..part, (text, &begins, word_end), ends);
-    // The tails of all but the last part, in step too: a story of a few kilobytes has nearly as
-    // many bytes in them as in a part, and one walk alone waits on every load.
-    let tails: [&[u8]; WALKS - 1] = std::array::from_fn(|k| parts[k]);
-    let mut tail_states: [StateID; WALKS - 1] = std::array::from_fn(|k| states[k]);
-    in_step(dfa, &tails, &mut tail_states, part..part + tail, (text, &begins, word_end), ends);
-    // The last part's few bytes past `WALKS` parts.
-    (begins[WALKS - 1] + part..text.len()).fold(states[WALKS - 1], |state, at| step(state, at, ends));
-    true
 }
 
 impl RuleSet {
@@ -890,47 +783,5 @@ mod tests {
         set.prepare(500);
         set.select(&["News.Azeri".to_owned()], &[]);
         assert!(!made(&set), "made again for other rules");
-    }
-
-    /// The DFA walked over [`WALKS`] parts of a text finds the same literals as the crate's own
-    /// overlapping search, where they end, literals across the parts' edges included; those that
-    /// must end a word only where no letter follows.
-    #[test]
-    fn walking_in_parts_finds_every_literal() {
-        let mut random = crate::hash::Random::new(0x0123_4567_89ab_cdef);
-        let alphabet = b"abc ";
-        for round in 0..300 {
-            let literals: Vec<Vec<u8>> = (0..1 + random.below(12))
-                .map(|_| (0..1 + random.below(9)).map(|_| alphabet[random.below(4)]).collect())
-                .collect();
-            let word_end: Vec<bool> = literals.iter().map(|_| random.below(2) == 0).collect();
-            let len = if round % 3 == 0 { random.below(100) } else { 300 + random.below(3000) };
-            let mut text: Vec<u8> = (0..len).map(|_| alphabet[random.below(4)]).collect();
-            // Across where one part of the walk ends and the next begins, the longest literal,
-            // starting from one byte to all of its bytes before the boundary.
-            let longest = literals.iter().max_by_key(|l| l.len()).unwrap().clone();
-            let part = len / WALKS;
-            for k in 1..WALKS {
-                let before = 1 + random.below(longest.len());
-                if let Some(at) = (k * part).checked_sub(before).filter(|at| at + longest.len() <= len) {
-                    text[at..at + longest.len()].copy_from_slice(&longest);
-                }
-            }
-            let automaton = AhoCorasick::new(&literals).unwrap();
-            let mut expected: Vec<(usize, usize)> = automaton
-                .find_overlapping_iter(&text)
-                .map(|m| (m.pattern().as_usize(), m.end()))
-                .filter(|&(literal, end)| !word_end[literal] || text.get(end).is_none_or(|&b| b == b' '))
-                .collect();
-            expected.sort_unstable();
-            expected.dedup();
-            let dfa = walked_dfa(&literals).unwrap();
-            let longest = literals.iter().map(Vec::len).max().unwrap();
-            let mut ends = Vec::new();
-            assert!(walk(&dfa, &text, longest, &word_end, &mut ends));
-            ends.sort_unstable();
-            ends.dedup();
-            assert_eq!(ends, expected, "{literals:?} in {:?}", String::from_utf8_lossy(&text));
-        }
     }
 }

@@ -11,6 +11,7 @@ pub mod calendar;
 pub(crate) mod changed;
 pub mod cli;
 pub mod config;
+pub(crate) mod dfa;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
