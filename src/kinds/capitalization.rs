@@ -471,14 +471,28 @@ impl Capitalization {
             // The hashes of the stretches' words, made when a place passes the test of first
             // bytes; a story has a few dozen stretches, read again for each such place.
             let hashes: std::cell::OnceCell<Vec<u64>> = std::cell::OnceCell::new();
-            let in_stretch = |pair: u64| {
-                let hashes = hashes.get_or_init(|| {
-                    kept.iter().map(|at| key_hash(&cx.doc.prose, &cx.seg.words[at.w]).0).collect()
-                });
+            // Before them, the first bytes of the place's two words, which most places' pairs
+            // of words do not have where two words of a stretch do: a pair of equal keys has
+            // equal first bytes.
+            let folded: Vec<u32> =
+                kept.iter().map(|at| Prefixes::of_word(&cx.doc.prose, &cx.seg.words[at.w])).collect();
+            let pairs = Bits::new(
+                kept.len(),
+                spans().flat_map(|span| folded[span].windows(2).map(|two| pair_of(two[0], two[1]))),
+            );
+            let in_stretch = |before: usize, w: usize| {
+                let prose = &cx.doc.prose;
+                let first_bytes = |w: usize| Prefixes::of_word(prose, &cx.seg.words[w]);
+                if !pairs.has(pair_of(first_bytes(before), first_bytes(w))) {
+                    return false;
+                }
+                let pair =
+                    add_to_run(key_hash(prose, &cx.seg.words[before]).0, key_hash(prose, &cx.seg.words[w]).0);
+                let hashes = hashes
+                    .get_or_init(|| kept.iter().map(|at| key_hash(prose, &cx.seg.words[at.w]).0).collect());
                 spans().any(|span| hashes[span].windows(2).any(|two| add_to_run(two[0], two[1]) == pair))
             };
-            let prefixes =
-                Prefixes::of(kept.iter().map(|at| Prefixes::of_word(&cx.doc.prose, &cx.seg.words[at.w])));
+            let prefixes = Prefixes::of(folded.iter().copied());
             if !self.may_differ(cx, &prefixes, &joins, in_stretch) {
                 return None;
             }
@@ -487,7 +501,10 @@ impl Capitalization {
                 self.add_names(cx, stretch, &mut scratch, &mut names);
             }
             // The same of the names, a few of the stretches' runs.
-            let in_name = |pair: u64| {
+            let in_name = |before: usize, w: usize| {
+                let prose = &cx.doc.prose;
+                let pair =
+                    add_to_run(key_hash(prose, &cx.seg.words[before]).0, key_hash(prose, &cx.seg.words[w]).0);
                 names.names.iter().any(|name| {
                     names.hashes[name.clone()].windows(2).any(|two| add_to_run(two[0], two[1]) == pair)
                 })
@@ -776,8 +793,8 @@ impl Capitalization {
 
     /// Whether some occurrence of a name may differ from another, as far as the places where a
     /// stretch of the names search meets a word outside it (`joins`) tell, given the first bytes
-    /// of the names' words (`prefixes`) and whether a pair's hash is that of two adjacent words
-    /// of a name (`named`). Asked first of the stretches (which hold the names: then no name need
+    /// of the names' words (`prefixes`) and whether the words at two indices are two adjacent
+    /// words of a name (`named`). Asked first of the stretches (which hold the names: then no name need
     /// be read), then of the names; if none may, [`Capitalization::occurrences`] are not looked
     /// for (in most stories).
     ///
@@ -795,7 +812,7 @@ impl Capitalization {
         cx: &Context,
         prefixes: &Prefixes,
         joins: &[Join],
-        named: impl Fn(u64) -> bool,
+        named: impl Fn(usize, usize) -> bool,
     ) -> bool {
         let (prose, words) = (cx.doc.prose.as_bytes(), &cx.seg.words);
         // A possessive ends a name, so only the second word of a pair, the last of an
@@ -834,7 +851,7 @@ impl Capitalization {
                     break;
                 }
             }
-            named(add_to_run(key_hash(&cx.doc.prose, &words[w - 1]).0, key_hash(&cx.doc.prose, &words[w]).0))
+            named(w - 1, w)
         })
     }
 
@@ -994,6 +1011,11 @@ impl Prefixes {
         let folded = Self::fold(Self::first_four(prose, range.start, n), n);
         folded & 0x8080_8080 != 0 || self.bits.has(Self::spread(folded))
     }
+}
+
+/// The number [`Bits`] keeps for a pair of words' first bytes ([`Prefixes::folded`]).
+fn pair_of(first: u32, second: u32) -> u64 {
+    crate::hash::mix(Prefixes::spread(first), u64::from(second))
 }
 
 /// Which occurrence's form is established: the first informative one, unless the forms that
