@@ -286,6 +286,63 @@ fn a_rule_defined_in_two_directories_is_refused_with_both_places() {
     assert_eq!(stdout(&o), "", "with broken rules, nothing is checked");
 }
 
+/// Long articles after many short ones: a worker takes short files in chunks of up to 16, and
+/// one such chunk meets the long files. Past 256 KB read it hands over what it has checked and
+/// the writer hands back the rest of the chunk (`cli::Ordered::work_on`). Every file is still
+/// reported once, in order, with its own findings, on one thread and two, and in each output
+/// format's order (`--format short` here).
+#[test]
+fn long_articles_after_many_short_ones_are_each_checked_once_in_order() {
+    let dir = scratch("short-then-long");
+    let mut expected: Vec<(String, usize)> = Vec::new();
+    for i in 0..100 {
+        let name = format!("a{i:03}.txt");
+        write(&dir, &name, format!("Story number {i} went on in the the night.\n").as_bytes());
+        expected.push((name, 1));
+    }
+    for k in 0..12 {
+        // About 100 KB each, more than a batch holds: each is checked alone.
+        let mut text = String::new();
+        let mut paragraphs = 0;
+        while text.len() < 100_000 {
+            text.push_str(&format!(
+                "Paragraph {paragraphs} of long story {k} ran on and the the copy went on.\n\n"
+            ));
+            paragraphs += 1;
+        }
+        let name = format!("b{k:02}.txt");
+        write(&dir, &name, text.as_bytes());
+        expected.push((name, paragraphs));
+    }
+    let root = dir.to_str().expect("UTF-8");
+    for threads in ["1", "2"] {
+        let args = [
+            "check",
+            "--no-config",
+            "--format",
+            "short",
+            "--select",
+            "News.RepeatedWord",
+            "--threads",
+            threads,
+            root,
+        ];
+        let o = copydesk_within(120, &args);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        // Each file's findings, in the order the files were written out.
+        let mut found: Vec<(String, usize)> = Vec::new();
+        for line in stdout(&o).lines().filter(|l| l.contains("[News.RepeatedWord]")) {
+            let file = Path::new(line.split(':').next().expect("a path")).file_name().expect("a file name");
+            let file = file.to_str().expect("UTF-8").to_owned();
+            match found.last_mut() {
+                Some((last, n)) if *last == file => *n += 1,
+                _ => found.push((file, 1)),
+            }
+        }
+        assert_eq!(found, expected, "{threads} threads");
+    }
+}
+
 #[test]
 fn thousands_of_rules_load_and_run() {
     let dir = scratch("many-rules");
