@@ -34,11 +34,11 @@ pub(crate) enum Walked {
 }
 
 impl Walked {
-    /// The automaton of these literals (lowercase, as the folded prose is); `None` when the
-    /// crate cannot build it.
-    pub(crate) fn new(literals: &[Vec<u8>]) -> Option<Walked> {
+    /// The automaton of these literals (lowercase, as the folded prose is), laid out as
+    /// [`Dense`] if `dense` and they fit; `None` when the crate cannot build it.
+    pub(crate) fn new(literals: &[Vec<u8>], dense: bool) -> Option<Walked> {
         let dfa = crate_dfa(literals).ok()?;
-        Some(match Dense::new(&dfa, literals) {
+        Some(match dense.then(|| Dense::new(&dfa, literals)).flatten() {
             Some(dense) => Walked::Dense(Box::new(dense)),
             None => Walked::Crate(Box::new(dfa)),
         })
@@ -374,11 +374,12 @@ mod tests {
     #[test]
     fn too_many_bytes_or_states_are_walked_as_the_crate_lays_them_out() {
         let bytes: Vec<Vec<u8>> = (0x80..=0xffu8).map(|b| vec![b'a', b]).collect();
-        assert!(matches!(Walked::new(&bytes), Some(Walked::Crate(_))));
+        assert!(matches!(Walked::new(&bytes, true), Some(Walked::Crate(_))));
         let mut random = crate::hash::Random::new(7);
         let long: Vec<Vec<u8>> =
             (0..1_000).map(|_| (0..20).map(|_| b"abcdefgh"[random.below(8)]).collect()).collect();
-        assert!(matches!(Walked::new(&long), Some(Walked::Crate(_))));
-        assert!(matches!(Walked::new(&[b"minsk group".to_vec()]), Some(Walked::Dense(_))));
+        assert!(matches!(Walked::new(&long, true), Some(Walked::Crate(_))));
+        assert!(matches!(Walked::new(&[b"minsk group".to_vec()], true), Some(Walked::Dense(_))));
+        assert!(matches!(Walked::new(&[b"minsk group".to_vec()], false), Some(Walked::Crate(_))));
     }
 }
