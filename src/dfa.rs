@@ -44,6 +44,12 @@ impl Walked {
         })
     }
 
+    /// Whether the states are laid out as [`Dense`].
+    #[cfg(test)]
+    pub(crate) fn is_dense(&self) -> bool {
+        matches!(self, Walked::Dense(_))
+    }
+
     /// Adds to `ends` every literal found in `text`, with where it ends; a literal of
     /// `word_end` only where no word character follows it. `false` when nothing is known (the
     /// crate's DFA has no start state).

@@ -773,7 +773,12 @@ mod tests {
         let mut set = crate::kinds::builtin();
         let made = |set: &RuleSet| set.prefilter.get().is_some();
         set.prepare(usize::MAX);
-        assert!(set.prefilter.get().is_some_and(|p| p.many.get().is_some()), "made with its DFA");
+        let dense = |set: &RuleSet| {
+            set.prefilter
+                .get()
+                .and_then(|p| p.many.get().as_ref()?.as_ref().map(|(walked, _)| walked.is_dense()))
+        };
+        assert_eq!(dense(&set), Some(true), "made with its DFA, laid out for the walk");
         set.select(&[], &[]);
         set.expect_run(500, 2);
         assert!(made(&set), "kept for a run of many documents and the same rules");
@@ -781,6 +786,10 @@ mod tests {
         assert!(!made(&set), "a run of few documents searches with an automaton quick to build");
         set.prepare(5);
         assert!(!made(&set), "not made for a run of few");
+        // A long document of a run of few builds the DFA, but does not lay it out again.
+        let long = "Azeri forces moved. ".repeat(60_000);
+        assert!(!set.check(&long, Format::Text).is_empty());
+        assert_eq!(dense(&set), Some(false), "the crate's layout over few documents");
         set.expect_run(500, 2);
         set.prepare(500);
         set.select(&["News.Azeri".to_owned()], &[]);
