@@ -564,7 +564,8 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let chunk = std::sync::atomic::AtomicUsize::new(1);
     let ordered = Ordered::new(&work, &chunk, |items: &[(&Input, usize)]| {
         let (outcomes, bytes) = job.check_many(items);
-        let mean = bytes / items.len().max(1);
+        // The files worked on: all of the chunk, or those before a hand-over.
+        let mean = bytes / outcomes.len().max(1);
         chunk.store((BATCH_BYTES / mean.max(1)).clamp(1, most), std::sync::atomic::Ordering::Relaxed);
         outcomes
     });
