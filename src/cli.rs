@@ -397,7 +397,10 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
             let profile = load_profile_with(&source, config.as_deref(), true, &mut reported);
             let took = started.elapsed();
             if let Ok(profile) = &profile {
+                let walking = || walked.load(std::sync::atomic::Ordering::Relaxed) == usize::MAX;
                 profile.set.prepare(walked.load(std::sync::atomic::Ordering::Relaxed));
+                // The rest of the walk would be waited for: time to compile regexes in.
+                profile.set.compile_while(walking);
             }
             Guessed { profile, reported, took }
         };

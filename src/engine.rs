@@ -508,6 +508,16 @@ impl RuleSet {
         }
     }
 
+    /// Compiles the regexes that the rules leave until they first search with them
+    /// ([`crate::pattern::Deferred`]), one at a time, for as long as `go_on` says: a run over
+    /// many files does so while it walks its directories, on a core that would otherwise wait,
+    /// and nearly every rule searches some file. Returns how many it compiled (or found
+    /// compiled).
+    pub fn compile_while(&self, go_on: impl Fn() -> bool) -> usize {
+        let deferred = self.rules.iter().flat_map(|rule| &rule.deferred);
+        deferred.take_while(|_| go_on()).map(|d| d.build()).count()
+    }
+
     /// Starts counting the time each rule takes (`--timings`).
     pub fn time_rules(&mut self) {
         self.timings = Some((0..self.rules.len() + PHASES.len()).map(|_| AtomicU64::new(0)).collect());
@@ -794,5 +804,32 @@ mod tests {
         set.prepare(500);
         set.select(&["News.Azeri".to_owned()], &[]);
         assert!(!made(&set), "made again for other rules");
+    }
+
+    /// The regexes a built-in rule compiles when it first searches with them are compiled one
+    /// at a time for as long as asked, and then no more; a document is checked the same after.
+    #[test]
+    fn regexes_left_until_searched_are_compiled_while_asked_and_no_longer() {
+        let set = crate::kinds::builtin();
+        let deferred: Vec<&std::sync::Arc<dyn crate::pattern::Deferred>> =
+            set.rules.iter().flat_map(|rule| &rule.deferred).collect();
+        assert!(deferred.len() > 20, "the built-in rules leave their regexes: {}", deferred.len());
+        // Some are shared among rule sets (the date rules'), which another test may have compiled.
+        assert!(deferred.iter().any(|d| !d.built()), "none compiled as the rules load");
+        assert_eq!(set.compile_while(|| false), 0);
+        let asked = std::cell::Cell::new(0);
+        let three = || {
+            asked.set(asked.get() + 1);
+            asked.get() <= 3
+        };
+        assert_eq!(set.compile_while(three), 3);
+        assert!(deferred[..3].iter().all(|d| d.built()), "the first three compiled");
+        assert!(deferred[3..].iter().any(|d| !d.built()), "and not the rest");
+        let text = include_str!("../fixtures/nagorno-karabakh-2020-10-03.txt");
+        let before = crate::kinds::builtin().check(text, Format::Text);
+        assert_eq!(set.compile_while(|| true), deferred.len());
+        assert!(deferred.iter().all(|d| d.built()), "all compiled");
+        assert_eq!(set.check(text, Format::Text), before);
+        assert!(!before.is_empty());
     }
 }

@@ -69,9 +69,7 @@ pub struct Spread {
 /// what is read off its source when first needed (boxed with it, to keep kinds small).
 #[derive(Debug)]
 struct LazyRegex {
-    source: String,
-    ignore_case: bool,
-    compiled: std::sync::OnceLock<Regex>,
+    regex: std::sync::Arc<Uncompiled>,
     /// For a list without a slot of its own whose patterns have one each (a consistency rule's
     /// forms): each pattern's slot and text ([`Patterns::with_parts`]).
     parts: Vec<(usize, String)>,
@@ -79,7 +77,16 @@ struct LazyRegex {
     reaches: std::sync::OnceLock<Option<Vec<(usize, Spread)>>>,
 }
 
-impl LazyRegex {
+/// A regex's source, compiled when first searched with, or before then by
+/// [`Deferred::build`].
+#[derive(Debug)]
+struct Uncompiled {
+    source: String,
+    ignore_case: bool,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Uncompiled {
     fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| {
             // Built-in patterns compile (tests/builtin_rules.rs compiles each one); were one not
@@ -87,6 +94,26 @@ impl LazyRegex {
             build(&self.source, self.ignore_case)
                 .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("a regex that matches nothing"))
         })
+    }
+}
+
+/// Work a rule leaves until it is first needed, which may be done sooner: compiling a built-in
+/// rule's regex. A run over many files does it while it walks its directories, on a core that
+/// would otherwise wait ([`crate::engine::RuleSet::prepare`]).
+pub trait Deferred: Send + Sync + std::fmt::Debug + std::panic::RefUnwindSafe {
+    /// Does the work, unless it is done.
+    fn build(&self);
+    /// Whether the work is done.
+    fn built(&self) -> bool;
+}
+
+impl Deferred for Uncompiled {
+    fn build(&self) {
+        self.get();
+    }
+
+    fn built(&self) -> bool {
+        self.compiled.get().is_some()
     }
 }
 
@@ -257,7 +284,11 @@ impl Patterns {
             && literals.as_ref().is_some_and(|l| l.iter().any(|l| l.iter().any(u8::is_ascii_alphabetic)));
         let slot = literals.map(|literals| cx.prefilter(literals));
         let (parts, reaches) = (Vec::new(), std::sync::OnceLock::new());
-        let regex = Box::new(LazyRegex { source, ignore_case, compiled, parts, reaches });
+        let uncompiled = std::sync::Arc::new(Uncompiled { source, ignore_case, compiled });
+        if uncompiled.compiled.get().is_none() {
+            cx.deferred.push(uncompiled.clone());
+        }
+        let regex = Box::new(LazyRegex { regex: uncompiled, parts, reaches });
         Some(Patterns { regex, items, words, anchored, slot, case_blind })
     }
 
@@ -314,10 +345,10 @@ impl Patterns {
     /// otherwise (`[^()]*`), or asserts more than a word boundary (`^`, which a part of a text
     /// may not have where the whole has), or needs no literal. Worked out when first asked.
     pub fn reaches(&self) -> Option<&[(usize, Spread)]> {
-        let ignore_case = self.regex.ignore_case;
+        let ignore_case = self.regex.regex.ignore_case;
         let reaches = self.regex.reaches.get_or_init(|| match self.slot {
             _ if self.anchored => None,
-            Some(slot) => Some(vec![(slot, spread(&self.regex.source, ignore_case)?)]),
+            Some(slot) => Some(vec![(slot, spread(&self.regex.regex.source, ignore_case)?)]),
             None if self.regex.parts.is_empty() => None,
             None => self
                 .regex
@@ -352,12 +383,12 @@ impl Patterns {
         if self.anchored {
             return Some(0);
         }
-        self.regex.get().find(text).map(|m| m.start())
+        self.regex.regex.get().find(text).map(|m| m.start())
     }
 
     /// The ranges of every match in `text`, left to right, never overlapping.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
-        self.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
+        self.regex.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
     /// The match that starts where `text` does, if [`Patterns::find_iter`] gives one: found by a
@@ -365,7 +396,7 @@ impl Patterns {
     /// match would read the rest of the text when none starts there).
     pub fn at_start(&self, text: &str) -> Option<Range<usize>> {
         let input = Input::new(text).anchored(regex_automata::Anchored::Yes);
-        self.regex.get().find(input).map(|m| m.range()).filter(|r| self.keeps(text, r))
+        self.regex.regex.get().find(input).map(|m| m.range()).filter(|r| self.keeps(text, r))
     }
 
     /// [`Patterns::find_iter`], of the matches inside `span` of `text` only; the text around it
@@ -376,7 +407,7 @@ impl Patterns {
         span: Range<usize>,
     ) -> impl Iterator<Item = Range<usize>> + 't {
         let input = Input::new(text).span(span);
-        self.regex.get().find_iter(input).map(|m| m.range()).filter(move |r| self.keeps(text, r))
+        self.regex.regex.get().find_iter(input).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
     /// Every match in `text` with the pattern that made it and its groups.
@@ -391,7 +422,7 @@ impl Patterns {
         text: &'t str,
         span: Range<usize>,
     ) -> impl Iterator<Item = Found<'t>> + 't {
-        let regex = self.regex.get();
+        let regex = self.regex.regex.get();
         // Most spans searched hold no match (a window around a literal the pattern does not
         // match there): asked first, without groups, which takes no room for them.
         let input = Input::new(text).span(span);
@@ -1052,7 +1083,7 @@ impl Exceptions {
     pub fn within<'a>(&'a self, text: &'a str) -> Excused<'a> {
         let longest = self.patterns.as_ref().and_then(|patterns| {
             *self.longest.get_or_init(|| {
-                let regex = &patterns.regex;
+                let regex = &patterns.regex.regex;
                 let parsed = regex_syntax::ParserBuilder::new()
                     .case_insensitive(regex.ignore_case)
                     .build()
@@ -1126,7 +1157,7 @@ impl Excused<'_> {
         // regex finds in it the same matches starting before `at` as in the whole text.
         let upto = |at: usize| &text[..ceil(at + longest + 4)];
         let next_char = |at: usize| at + text[at..].chars().next().map_or(1, char::len_utf8);
-        let regex = patterns.regex.get();
+        let regex = patterns.regex.regex.get();
         let mut search = self.search.get();
         if range.start < search.asked {
             // Asked out of order (a kind's second pass over its marks): start again.

@@ -72,6 +72,8 @@ pub struct Rule {
     pub kind: Kind,
     /// The literal sets its patterns need, by prefilter slot (see [`Compiler::prefilter`]).
     pub literals: Vec<Vec<Vec<u8>>>,
+    /// The regexes it compiles when first searched with (see [`Compiler::deferred`]).
+    pub deferred: Vec<std::sync::Arc<dyn crate::pattern::Deferred>>,
 }
 
 /// Whether a name from the command line, a configuration or a suppression comment covers a rule:
@@ -90,12 +92,22 @@ pub struct Compiler<'a> {
     pub literals: Vec<Vec<Vec<u8>>>,
     /// Whether regexes may be compiled when first searched with (a built-in rule's).
     pub lazy: bool,
+    /// The regexes left to compile when first searched with, which a run over many files
+    /// compiles sooner if it has a core to spare ([`crate::engine::RuleSet::prepare`]).
+    pub deferred: Vec<std::sync::Arc<dyn crate::pattern::Deferred>>,
 }
 
 impl<'a> Compiler<'a> {
     /// A compiler for the rule file whose text is `file`.
     pub fn new(file: &'a str, language: &'a Language) -> Compiler<'a> {
-        Compiler { file, language, problems: Vec::new(), literals: Vec::new(), lazy: false }
+        Compiler {
+            file,
+            language,
+            problems: Vec::new(),
+            literals: Vec::new(),
+            lazy: false,
+            deferred: Vec::new(),
+        }
     }
 
     /// Gives a list of patterns a prefilter slot: the rule set looks for `literals` in each
@@ -232,6 +244,7 @@ pub fn compile(origin: &Origin, language: &Language) -> Result<Rule, Vec<Problem
             examples: spec.example.into_iter().map(Spanned::into_inner).collect(),
             kind,
             literals: cx.literals,
+            deferred: cx.deferred,
         }),
         _ => {
             let mut problems = cx.problems;

@@ -375,7 +375,7 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
     let exceptions = Exceptions::compile(cx, &spec.exceptions, false);
     let months = Months::new(&calendar);
     let slips = Slips::new(&calendar);
-    Some(Date {
+    let date = Date {
         check,
         dates: shared(&dates_pattern(&calendar)),
         near_month: shared(&format!(
@@ -394,30 +394,61 @@ pub fn compile(spanned: &Spanned<Spec>, cx: &mut Compiler) -> Option<Date> {
         exceptions: exceptions?,
         months,
         slips,
-    })
+    };
+    // The regexes this check searches with.
+    let searched = match check {
+        Check::MonthSpelling => vec![&date.near_month],
+        Check::OrdinalSuffix => vec![&date.dates, &date.ordinal],
+        _ => vec![&date.dates],
+    };
+    cx.deferred
+        .extend(searched.into_iter().map(|r| r.clone() as std::sync::Arc<dyn crate::pattern::Deferred>));
+    Some(date)
 }
 
 /// A number with an ordinal suffix (`3rd`, `3rt`).
 const ORDINAL: &str = r"(?-u:\b)([0-9]{1,4})([snrt][tdh])(?-u:\b)";
 
 /// A regex the date rules share: the five built-in ones read dates with the same patterns, so
-/// each is compiled once per run, and only when a document is first searched with it.
-type Shared = std::sync::Arc<(String, std::sync::OnceLock<Regex>)>;
+/// each is compiled once per run, and only when a document is first searched with it (or
+/// sooner, [`crate::pattern::Deferred`]).
+type Shared = std::sync::Arc<SharedRegex>;
+
+#[derive(Debug)]
+struct SharedRegex {
+    pattern: String,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl crate::pattern::Deferred for SharedRegex {
+    fn build(&self) {
+        compiled(self);
+    }
+
+    fn built(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+}
 
 fn shared(pattern: &str) -> Shared {
     static CACHE: std::sync::Mutex<Vec<Shared>> = std::sync::Mutex::new(Vec::new());
     let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(regex) = cache.iter().find(|r| r.0 == pattern) {
+    if let Some(regex) = cache.iter().find(|r| r.pattern == pattern) {
         return regex.clone();
     }
-    let regex = std::sync::Arc::new((pattern.to_owned(), std::sync::OnceLock::new()));
+    let regex = std::sync::Arc::new(SharedRegex {
+        pattern: pattern.to_owned(),
+        compiled: std::sync::OnceLock::new(),
+    });
     cache.push(regex.clone());
     regex
 }
 
 /// The compiled regex of a shared pattern.
-fn compiled(shared: &Shared) -> &Regex {
-    shared.1.get_or_init(|| Regex::new(&shared.0).expect("built from escaped names and fixed parts"))
+fn compiled(shared: &SharedRegex) -> &Regex {
+    shared
+        .compiled
+        .get_or_init(|| Regex::new(&shared.pattern).expect("built from escaped names and fixed parts"))
 }
 
 /// Checks the `with-day` list: one form of each month, in calendar order.
