@@ -133,6 +133,9 @@ struct Slips {
     shapes: Vec<Vec<(usize, u32)>>,
     /// Whether every month is ASCII (and so has a shape).
     all_ascii: bool,
+    /// The shapes again, three for each first byte (padded with lengths no word has), when
+    /// every month is ASCII and no first byte begins more than three: for [`may_slip`].
+    three: Option<Box<Three>>,
 }
 
 impl Slips {
@@ -147,13 +150,63 @@ impl Slips {
             let bits = letter_bits(&m.to_ascii_lowercase().as_bytes()[1..]);
             shapes[usize::from(m.as_bytes()[0])].push((m.len(), bits));
         }
-        Slips { initials, all_ascii: ascii.len() == calendar.months.len(), shapes }
+        let all_ascii = ascii.len() == calendar.months.len();
+        let three = (all_ascii && shapes.iter().all(|s| s.len() <= 3)).then(|| {
+            let mut three = Box::new([[(NO_LENGTH, 0u32); 3]; 256]);
+            for (padded, shapes) in three.iter_mut().zip(&shapes) {
+                for (slot, &(len, bits)) in padded.iter_mut().zip(shapes) {
+                    *slot = (u32::try_from(len).unwrap_or(NO_LENGTH), bits);
+                }
+            }
+            three
+        });
+        Slips { initials, all_ascii, shapes, three }
     }
 
     /// Whether some month begins with this byte.
     fn initial(&self, b: u8) -> bool {
         self.initials[usize::from(b / 64)] & 1 << (b % 64) != 0
     }
+}
+
+/// For each first byte, the length and letter bits of up to three months it begins.
+type Three = [[(u32, u32); 3]; 256];
+
+/// A month length no word near a month has: [`Slips::three`]'s padding.
+const NO_LENGTH: u32 = 1 << 20;
+
+/// Whether the capital at `i` of an ASCII text may begin a word that
+/// [`Date::has_month_slip`] flags, as far as the first of its tests tell: a run of five to
+/// twelve letters with the capital, no word byte after it, and a length and letters an edit or
+/// `max_distance` apart from some month's of the capital (`three`, [`Slips::three`]). Told from
+/// the sixteen bytes after the capital with no branch on them (asked one by one, each test is a
+/// branch the processor guesses poorly); `None` when fewer than sixteen bytes follow. Most
+/// capitals that begin with a month's first letter fail.
+fn may_slip(three: &Three, bytes: &[u8], i: usize, max_distance: usize) -> Option<bool> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let after: &[u8] = bytes.get(i + 1..i + 17)?;
+    let eight = |k: usize| u64::from_le_bytes(after[k..k + 8].try_into().expect("eight bytes"));
+    // Each byte's top bit: whether it is a lowercase ASCII letter.
+    let lowercase = |x: u64| {
+        let at_least = |bound: u8| (x & !HIGH) + u64::from_ne_bytes([0x80 - bound; 8]);
+        at_least(b'a') & !at_least(b'z' + 1) & !x & HIGH
+    };
+    // The letters after the capital: up to the first byte that is no lowercase letter.
+    let first = ((!lowercase(eight(0)) & HIGH).trailing_zeros() / 8) as usize;
+    let second = ((!lowercase(eight(8)) & HIGH).trailing_zeros() / 8) as usize;
+    let run = first + if first == 8 { second } else { 0 };
+    let len = run + 1;
+    let next = after[run.min(15)];
+    let candidate = (5..=12).contains(&len) & !(next.is_ascii_alphanumeric() | (next == b'_'));
+    let limit = if len <= 6 { 1 } else { max_distance };
+    let mut bits = 0u32;
+    for (k, &c) in after[..12].iter().enumerate() {
+        bits |= u32::from(k < run) << (c.wrapping_sub(b'a') & 31);
+    }
+    let near = three[usize::from(bytes[i])].iter().fold(false, |near, &(n, month)| {
+        near | ((n as usize).abs_diff(len) <= limit) & ((bits & !month).count_ones() as usize <= limit)
+    });
+    Some(candidate & near)
 }
 
 /// The lowercase ASCII letters among some bytes, as bits.
@@ -1019,11 +1072,16 @@ impl Date {
             // are, or begin with no month's first letter).
             let openers = cx.seg.openers.iter().map(|&w| &cx.seg.words[w]);
             let openers =
-                openers.filter(|w| w.len() >= 5 && self.slips.initial(bytes[w.start])).map(|w| w.start);
+                openers.filter(|w| (w.len() >= 5) & self.slips.initial(bytes[w.start])).map(|w| w.start);
             let joined = memchr::memchr2_iter(b'\'', b'-', bytes).map(|at| at + 1);
+            // The first tests without a branch each, where sixteen bytes follow the capital.
+            let first_tests = |i: usize| {
+                let three = self.slips.three.as_deref().filter(|_| self.max_distance < NO_LENGTH as usize);
+                three.and_then(|three| may_slip(three, bytes, i, self.max_distance)) != Some(false)
+            };
             return openers
                 .chain(joined)
-                .any(|i| bytes.get(i).is_some_and(u8::is_ascii_uppercase) && slip_at(i).0);
+                .any(|i| bytes.get(i).is_some_and(u8::is_ascii_uppercase) && first_tests(i) && slip_at(i).0);
         }
         let mut i = 0;
         while let Some(at) = next_capital(bytes, i) {
@@ -1253,6 +1311,63 @@ mod tests {
         }
         assert!(found > 500, "the texts have slips: {found} findings");
         assert!(passed < 7_500, "the quick check passes over some texts: {passed} of 9,000 searched");
+    }
+
+    /// [`may_slip`] tells what the first tests of `has_month_slip` tell asked one by one, for
+    /// every capital with sixteen bytes after it, and nothing for one without.
+    #[test]
+    fn the_first_month_tests_without_branches_are_those_asked_one_by_one() {
+        let set = crate::kinds::builtin();
+        let rule = set.rule("News.MonthSpelling").expect("the rule");
+        let crate::kinds::Kind::Date(date) = &rule.kind else { panic!("a date rule") };
+        let three = date.slips.three.as_deref().expect("English months, three at most to a letter");
+        let alphabet = b"JFMASONDQaeuirbcylmnptvz _-0.'";
+        // And words near a month (or one), for capitals that pass.
+        let slips: [&[u8]; 10] = [
+            b"Janaury",
+            b"Febuary",
+            b"Sepember",
+            b"Octber",
+            b"Decmber",
+            b"Augst",
+            b"Marhc",
+            b"Aprill",
+            b"Novembre",
+            b"June",
+        ];
+        let mut random = crate::hash::Random::new(0x005e_ed0f_5111);
+        let mut checked = 0;
+        for round in 0..3_000 {
+            let (mut text, length) = (Vec::new(), random.below(60));
+            while text.len() < length {
+                if random.below(6) == 0 {
+                    text.extend_from_slice(slips[random.below(slips.len())]);
+                } else {
+                    text.push(alphabet[random.below(alphabet.len())]);
+                }
+            }
+            for i in (0..text.len()).filter(|&i| text[i].is_ascii_uppercase()) {
+                let max_distance = 1 + round % 3;
+                let run = text[i + 1..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+                let len = run + 1;
+                let candidate = (5..=12).contains(&len)
+                    && !text.get(i + len).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+                let limit = if len <= 6 { 1 } else { max_distance };
+                let bits = letter_bits(&text[i + 1..i + len]);
+                let near = date.slips.shapes[usize::from(text[i])].iter().any(|&(n, month)| {
+                    n.abs_diff(len) <= limit && (bits & !month).count_ones() as usize <= limit
+                });
+                let expected = (i + 17 <= text.len()).then_some(candidate && near);
+                assert_eq!(
+                    may_slip(three, &text, i, max_distance),
+                    expected,
+                    "{:?} at {i}",
+                    String::from_utf8_lossy(&text)
+                );
+                checked += usize::from(expected == Some(true));
+            }
+        }
+        assert!(checked > 100, "some capitals pass the first tests: {checked}");
     }
 
     #[test]
