@@ -99,7 +99,7 @@ impl Uncompiled {
 
 /// Work a rule leaves until it is first needed, which may be done sooner: compiling a built-in
 /// rule's regex. A run over many files does it while it walks its directories, on a core that
-/// would otherwise wait ([`crate::engine::RuleSet::prepare`]).
+/// would otherwise wait ([`crate::engine::RuleSet::compile_while`]).
 pub trait Deferred: Send + Sync + std::fmt::Debug + std::panic::RefUnwindSafe {
     /// Does the work, unless it is done.
     fn build(&self);

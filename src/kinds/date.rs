@@ -1075,8 +1075,8 @@ impl Date {
                 openers.filter(|w| (w.len() >= 5) & self.slips.initial(bytes[w.start])).map(|w| w.start);
             let joined = memchr::memchr2_iter(b'\'', b'-', bytes).map(|at| at + 1);
             // The first tests without a branch each, where sixteen bytes follow the capital.
+            let three = self.slips.three.as_deref().filter(|_| self.max_distance < NO_LENGTH as usize);
             let first_tests = |i: usize| {
-                let three = self.slips.three.as_deref().filter(|_| self.max_distance < NO_LENGTH as usize);
                 three.and_then(|three| may_slip(three, bytes, i, self.max_distance)) != Some(false)
             };
             return openers
