@@ -568,8 +568,7 @@ fn check_with(args: &CheckArgs, stdin: Option<&[u8]>) -> Result<u8, Error> {
     let ordered = Ordered::new(&work, &chunk, |items: &[(&Input, usize)]| {
         let (outcomes, bytes) = job.check_many(items);
         // The files worked on: all of the chunk, or those before a hand-over.
-        let mean = bytes / outcomes.len().max(1);
-        chunk.store((BATCH_BYTES / mean.max(1)).clamp(1, most), std::sync::atomic::Ordering::Relaxed);
+        chunk.store(next_chunk(bytes, outcomes.len(), most), std::sync::atomic::Ordering::Relaxed);
         outcomes
     });
     let reported = std::thread::scope(|scope| -> Result<(), Error> {
@@ -954,6 +953,14 @@ struct OrderedState<R> {
 /// ([`RuleSet::check_batch`]), past the first: enough for the tables of a phase to be read a
 /// few times before the next evicts them, few enough that the articles stay in the cache.
 const BATCH_BYTES: usize = 64 << 10;
+
+/// How many files the next chunk takes, after one whose files worked on (`worked_on` of them,
+/// those before any hand-over) held `bytes` of articles: as many of their mean size as fill a
+/// batch ([`BATCH_BYTES`]), one at least and `most` at most.
+fn next_chunk(bytes: usize, worked_on: usize, most: usize) -> usize {
+    let mean = bytes / worked_on.max(1);
+    (BATCH_BYTES / mean.max(1)).clamp(1, most)
+}
 
 /// How many bytes of articles a worker reads of a chunk before it hands over what it has checked
 /// and leaves the rest: past a few long ones (a chunk sized for short files may hold long ones).
@@ -1412,6 +1419,20 @@ fn test_rules(dir: Option<PathBuf>, color: ColorChoice) -> Result<u8, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A chunk takes as many files as fill a batch at the mean size of the files worked on
+    /// last: stories many at a time, long files one at a time, and after a hand-over the mean
+    /// of the files read before it, not spread over the whole chunk.
+    #[test]
+    fn a_chunk_holds_a_batch_at_the_size_of_the_files_worked_on_last() {
+        assert_eq!(next_chunk(16 * 3_000, 16, 16), 16, "stories: as many as allowed");
+        assert_eq!(next_chunk(4 * 8_192, 4, 16), 8, "8 KB files: a batch's worth");
+        assert_eq!(next_chunk(300_000, 1, 16), 1, "a long file: one at a time");
+        assert_eq!(next_chunk(2 * 200_000, 2, 16), 1, "two long files, then a hand-over");
+        assert_eq!(next_chunk(0, 5, 16), 16, "nothing read (files skipped)");
+        assert_eq!(next_chunk(0, 0, 16), 16, "nothing worked on");
+        assert_eq!(next_chunk(3_000, 1, 2), 2, "a run of few files allows fewer");
+    }
 
     /// Results come out in the items' order whatever the chunks and the number of workers, each
     /// item worked on once, in chunks one after another no longer than asked for (the work
