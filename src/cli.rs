@@ -1441,6 +1441,12 @@ mod tests {
     #[test]
     fn ordered_work_is_taken_in_order_chunk_by_chunk() {
         use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        // Parts of chunks a worker thread went on with itself after leaving them unfinished:
+        // a hand-over met by a worker, not the taker (in a run, past 256 KB read of a chunk),
+        // whose results must come out in order like the others. Counted, so that the test is
+        // known to cover it.
+        let mut continued = 0;
+        let taker = std::thread::current().id();
         for (n, most, workers) in
             [(0, 4, 1), (1, 16, 2), (10, 1, 1), (100, 3, 2), (1000, 16, 3), (2000, 7, 2)]
         {
@@ -1452,7 +1458,7 @@ mod tests {
             let ordered = Ordered::new(&items, &chunk, |part: &[usize]| {
                 // Some of the work done at a time, as a check of long articles does.
                 let done = if part[0] % 5 == 0 { 1 + part[0] % part.len() } else { part.len() };
-                chunks.lock().unwrap().push((part[0], done));
+                chunks.lock().unwrap().push((part[0], done, done < part.len(), std::thread::current().id()));
                 // The rest of a chunk that starts within the window may run past it.
                 let bound = taken.load(Relaxed) + WINDOW + most;
                 assert!(part[0] <= bound, "chunk at {} past the window", part[0]);
@@ -1478,7 +1484,20 @@ mod tests {
                 out
             });
             assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>(), "{n} items");
-            let mut chunks = chunks.into_inner().unwrap();
+            let chunks = chunks.into_inner().unwrap();
+            // A worker's parts, in the order it worked on them: one that follows a part it left
+            // unfinished, where that one stopped, is the rest of the same chunk (a chunk it takes
+            // afresh starts past the whole of the one before).
+            let mut last: std::collections::HashMap<std::thread::ThreadId, (usize, bool)> =
+                Default::default();
+            for &(start, len, partial, thread) in &chunks {
+                if thread != taker && last.get(&thread) == Some(&(start, true)) {
+                    continued += 1;
+                }
+                last.insert(thread, (start + len, partial));
+            }
+            let mut chunks: Vec<(usize, usize)> =
+                chunks.iter().map(|&(start, len, ..)| (start, len)).collect();
             chunks.sort_unstable();
             // One after another, none longer than the longest asked for.
             let mut next = 0;
@@ -1489,6 +1508,7 @@ mod tests {
             }
             assert_eq!(next, n);
         }
+        assert!(continued > 0, "no worker met a hand-over: the case is not covered");
     }
 
     #[test]
