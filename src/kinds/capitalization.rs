@@ -468,6 +468,11 @@ impl Capitalization {
             self.stretches(cx, stream, each, Some(&mut joins));
             let spans = || ends.iter().scan(0, |start, &end| Some(std::mem::replace(start, end)..end));
             let stretches = || spans().map(|span| &kept[span]);
+            // The hash of the run of two words (by index), as a name's pair of words has it.
+            let pair_hash = |before: usize, w: usize| {
+                let hash = |w: usize| key_hash(&cx.doc.prose, &cx.seg.words[w]).0;
+                add_to_run(hash(before), hash(w))
+            };
             // The hashes of the stretches' words, made when a place passes the test of first
             // bytes; a story has a few dozen stretches, read again for each such place.
             let hashes: std::cell::OnceCell<Vec<u64>> = std::cell::OnceCell::new();
@@ -486,8 +491,7 @@ impl Capitalization {
                 if !pairs.has(pair_of(first_bytes(before), first_bytes(w))) {
                     return false;
                 }
-                let pair =
-                    add_to_run(key_hash(prose, &cx.seg.words[before]).0, key_hash(prose, &cx.seg.words[w]).0);
+                let pair = pair_hash(before, w);
                 let hashes = hashes
                     .get_or_init(|| kept.iter().map(|at| key_hash(prose, &cx.seg.words[at.w]).0).collect());
                 spans().any(|span| hashes[span].windows(2).any(|two| add_to_run(two[0], two[1]) == pair))
@@ -502,9 +506,7 @@ impl Capitalization {
             }
             // The same of the names, a few of the stretches' runs.
             let in_name = |before: usize, w: usize| {
-                let prose = &cx.doc.prose;
-                let pair =
-                    add_to_run(key_hash(prose, &cx.seg.words[before]).0, key_hash(prose, &cx.seg.words[w]).0);
+                let pair = pair_hash(before, w);
                 names.names.iter().any(|name| {
                     names.hashes[name.clone()].windows(2).any(|two| add_to_run(two[0], two[1]) == pair)
                 })
