@@ -518,24 +518,32 @@ impl Names {
             if written.len() < 5 {
                 return None;
             }
+            // Without a branch per byte: a byte that is no letter once lowercased sets no bit
+            // (`b | 0x20` lowercases an ASCII letter, and leaves every other byte no letter).
+            let letter_bits = |bytes: &[u8]| {
+                bytes.iter().fold(0u32, |set, &b| {
+                    let lower = b | 0x20;
+                    set | u32::from(lower.is_ascii_lowercase()) << (lower.wrapping_sub(b'a') & 31)
+                })
+            };
             let ascii = written.is_ascii();
             let start = buffer.len();
-            if ascii {
+            // Read in the same pass as the bytes are copied: the letters of an ASCII word are
+            // those of its lowercase.
+            let letters = if ascii {
                 buffer.push_str(written);
                 buffer[start..].make_ascii_lowercase();
+                letter_bits(written.as_bytes())
             } else {
                 buffer.push_str(&written.to_lowercase());
-            }
+                letter_bits(&buffer.as_bytes()[start..])
+            };
             let length = if ascii { written.len() } else { buffer[start..].chars().count() };
             if length < 5 || buffer.len() - start > MAX_NAME_BYTES {
                 buffer.truncate(start);
                 return None;
             }
             let key = &buffer[start..];
-            // Without a branch per byte: a byte that is no lowercase letter sets no bit.
-            let letters = key
-                .bytes()
-                .fold(0u32, |set, b| set | u32::from(b.is_ascii_lowercase()) << (b.wrapping_sub(b'a') & 31));
             let first = if ascii { char::from(key.as_bytes()[0]) } else { key.chars().next()? };
             let hash = crate::hash::short_hash(key.as_bytes()) >> 36;
             let order = u64::from(u32::from(first)) << 43 | (length.min(127) as u64) << 36 | hash;
@@ -555,11 +563,18 @@ impl Names {
                 from = at + 1;
                 let range = &cx.seg.words[at];
                 let text = &cx.doc.text[range.clone()];
-                let written = key_of_written(text);
-                let first = text.as_bytes()[0];
-                let capitalized = (first.is_ascii_uppercase() || text.starts_with(char::is_uppercase))
-                    && !in_capitals(written)
-                    && cx.counts_from(&mut quote, range);
+                let bytes = text.as_bytes();
+                // Both possessives end in `s`, which most words do not.
+                let written = if bytes[bytes.len() - 1] == b's' { key_of_written(text) } else { text };
+                let first = bytes[0];
+                // An opener is a digit, a capital or a letter outside ASCII; a capital followed
+                // by a lowercase ASCII letter (most) is in no word in capitals.
+                let capital = if first.is_ascii_uppercase() {
+                    bytes.get(1).is_some_and(u8::is_ascii_lowercase) || !in_capitals(written)
+                } else {
+                    !first.is_ascii() && text.starts_with(char::is_uppercase) && !in_capitals(written)
+                };
+                let capitalized = capital && cx.counts_from(&mut quote, range);
                 let before = previous.replace((at, range.end, capitalized, None)).filter(|b| b.0 + 1 == at);
                 if !capitalized {
                     continue;
@@ -583,12 +598,19 @@ impl Names {
             introduced: bool,
         }
         let mut spellings: Vec<Spelling> = Vec::with_capacity(found.len());
-        // Sorted as numbers with their index, a third of a use's size.
-        let mut sorted: Vec<(u64, usize)> = found.iter().map(|u| u.order).zip(0..).collect();
-        for range in groups(&mut sorted, |&(order, _)| order, |&(_, i)| key(&found[i])) {
+        // Sorted as numbers, each use's order with its index in place of the order's lowest
+        // bits (a story under `QUICK_CHECK_UNDER` has fewer uses than those bits count).
+        const INDEX_BITS: u32 = 20;
+        if found.len() >= 1 << INDEX_BITS {
+            return true;
+        }
+        let index = |x: u64| (x & ((1 << INDEX_BITS) - 1)) as usize;
+        let mut sorted: Vec<u64> =
+            found.iter().zip(0..).map(|(u, i)| u.order >> INDEX_BITS << INDEX_BITS | i).collect();
+        for range in groups(&mut sorted, |&x| x >> INDEX_BITS, |&x| key(&found[index(x)])) {
             let uses = &sorted[range.clone()];
-            let introduced = uses.iter().any(|&(_, i)| found[i].after_capital);
-            spellings.push(Spelling { at: uses[0].1, uses: uses.len(), introduced });
+            let introduced = uses.iter().any(|&x| found[index(x)].after_capital);
+            spellings.push(Spelling { at: index(uses[0]), uses: uses.len(), introduced });
         }
         let established = |s: &Spelling| s.introduced || self.majority.is_some_and(|m| s.uses >= m);
         // A key also written as a lowercase word is a common word, never flagged.
