@@ -76,12 +76,15 @@ impl Repetition {
         // In ASCII prose two words are the same only if they are as long.
         let ascii = cx.ascii();
         let bytes = cx.doc.prose.as_bytes();
-        // Most neighbours differ in their first letter or their length: told apart by one byte
-        // and a subtraction, in a loop of their own with nothing else in it.
+        // Most neighbours differ in their length or their first letter: told apart by a
+        // subtraction (from the words alone, in ASCII prose) and then one byte each, in a loop of
+        // their own with nothing else in it.
         let may_double = |first: &Range<usize>, second: &Range<usize>| {
+            if ascii && first.len() != second.len() {
+                return false;
+            }
             let (x, y) = (bytes[first.start], bytes[second.start]);
-            let other_letter = x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y);
-            !other_letter && (!ascii || first.len() == second.len())
+            !(x.is_ascii() && y.is_ascii() && !x.eq_ignore_ascii_case(&y))
         };
         for block in cx.blocks() {
             let words = cx.seg.words_in(&block.range);
