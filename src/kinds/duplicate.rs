@@ -138,6 +138,12 @@ impl Duplicate {
             }
             Unit::Paragraph => self.paragraphs(cx),
             Unit::Sentence => {
+                // Most stories repeat no sentence, nor have two sentences of one signature,
+                // which a repeat needs (told from the signatures made once for the document,
+                // before the sentences are sorted out by length, scope and quotation).
+                if self.strip.is_none() && !has_shared(sentence_signatures(cx)) {
+                    return Vec::new();
+                }
                 let sentences: Vec<Piece> = cx
                     .blocks()
                     .flat_map(|b| cx.seg.sentences_in(&b.range))
@@ -189,17 +195,12 @@ impl Duplicate {
         // most stories are done after this one quick pass, without normalising anything. A
         // unit of whole sentences, with nothing stripped, has the sum of their signatures,
         // made once for every rule of this kind.
-        let sentence_signatures = || {
-            cx.memo
-                .sentence_signatures
-                .get_or_init(|| cx.seg.sentences.iter().map(|s| signature(cx.doc.prose(s.clone()))).collect())
-        };
         let signatures: Vec<u64> = units
             .iter()
             .map(|(unit, sentences)| match (strip, sentences) {
-                (None, Some(sentences)) => {
-                    sentence_signatures()[sentences.clone()].iter().fold(0u64, |sum, s| sum.wrapping_add(*s))
-                }
+                (None, Some(sentences)) => sentence_signatures(cx)[sentences.clone()]
+                    .iter()
+                    .fold(0u64, |sum, s| sum.wrapping_add(*s)),
                 _ => signature(&stripped(cx.doc.prose(unit.clone()), strip)),
             })
             .collect();
@@ -303,6 +304,20 @@ impl Duplicate {
             });
         }
     }
+}
+
+/// The [`signature`] of each of the document's sentences, made once for every rule of this kind.
+fn sentence_signatures<'c>(cx: &'c Context) -> &'c [u64] {
+    cx.memo
+        .sentence_signatures
+        .get_or_init(|| cx.seg.sentences.iter().map(|s| signature(cx.doc.prose(s.clone()))).collect())
+}
+
+/// Whether two of `signatures` are equal.
+fn has_shared(signatures: &[u64]) -> bool {
+    let mut sorted = signatures.to_vec();
+    sorted.sort_unstable();
+    sorted.windows(2).any(|two| two[0] == two[1])
 }
 
 /// Runs of repeats that follow one another, copying units that follow one another, as one
