@@ -69,12 +69,18 @@ pub struct Spread {
 /// what is read off its source when first needed (boxed with it, to keep kinds small).
 #[derive(Debug)]
 struct LazyRegex {
-    regex: std::sync::Arc<Uncompiled>,
+    uncompiled: std::sync::Arc<Uncompiled>,
     /// For a list without a slot of its own whose patterns have one each (a consistency rule's
     /// forms): each pattern's slot and text ([`Patterns::with_parts`]).
     parts: Vec<(usize, String)>,
     /// [`Patterns::reaches`], worked out when first asked.
     reaches: std::sync::OnceLock<Option<Vec<(usize, Spread)>>>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> &Regex {
+        self.uncompiled.get()
+    }
 }
 
 /// A regex's source, compiled when first searched with, or before then by
@@ -288,7 +294,7 @@ impl Patterns {
         if uncompiled.compiled.get().is_none() {
             cx.deferred.push(uncompiled.clone());
         }
-        let regex = Box::new(LazyRegex { regex: uncompiled, parts, reaches });
+        let regex = Box::new(LazyRegex { uncompiled, parts, reaches });
         Some(Patterns { regex, items, words, anchored, slot, case_blind })
     }
 
@@ -345,10 +351,10 @@ impl Patterns {
     /// otherwise (`[^()]*`), or asserts more than a word boundary (`^`, which a part of a text
     /// may not have where the whole has), or needs no literal. Worked out when first asked.
     pub fn reaches(&self) -> Option<&[(usize, Spread)]> {
-        let ignore_case = self.regex.regex.ignore_case;
+        let ignore_case = self.regex.uncompiled.ignore_case;
         let reaches = self.regex.reaches.get_or_init(|| match self.slot {
             _ if self.anchored => None,
-            Some(slot) => Some(vec![(slot, spread(&self.regex.regex.source, ignore_case)?)]),
+            Some(slot) => Some(vec![(slot, spread(&self.regex.uncompiled.source, ignore_case)?)]),
             None if self.regex.parts.is_empty() => None,
             None => self
                 .regex
@@ -383,12 +389,12 @@ impl Patterns {
         if self.anchored {
             return Some(0);
         }
-        self.regex.regex.get().find(text).map(|m| m.start())
+        self.regex.get().find(text).map(|m| m.start())
     }
 
     /// The ranges of every match in `text`, left to right, never overlapping.
     pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
-        self.regex.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
+        self.regex.get().find_iter(text).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
     /// The match that starts where `text` does, if [`Patterns::find_iter`] gives one: found by a
@@ -396,7 +402,7 @@ impl Patterns {
     /// match would read the rest of the text when none starts there).
     pub fn at_start(&self, text: &str) -> Option<Range<usize>> {
         let input = Input::new(text).anchored(regex_automata::Anchored::Yes);
-        self.regex.regex.get().find(input).map(|m| m.range()).filter(|r| self.keeps(text, r))
+        self.regex.get().find(input).map(|m| m.range()).filter(|r| self.keeps(text, r))
     }
 
     /// [`Patterns::find_iter`], of the matches inside `span` of `text` only; the text around it
@@ -407,7 +413,7 @@ impl Patterns {
         span: Range<usize>,
     ) -> impl Iterator<Item = Range<usize>> + 't {
         let input = Input::new(text).span(span);
-        self.regex.regex.get().find_iter(input).map(|m| m.range()).filter(move |r| self.keeps(text, r))
+        self.regex.get().find_iter(input).map(|m| m.range()).filter(move |r| self.keeps(text, r))
     }
 
     /// Every match in `text` with the pattern that made it and its groups.
@@ -422,7 +428,7 @@ impl Patterns {
         text: &'t str,
         span: Range<usize>,
     ) -> impl Iterator<Item = Found<'t>> + 't {
-        let regex = self.regex.regex.get();
+        let regex = self.regex.get();
         // Most spans searched hold no match (a window around a literal the pattern does not
         // match there): asked first, without groups, which takes no room for them.
         let input = Input::new(text).span(span);
@@ -1083,7 +1089,7 @@ impl Exceptions {
     pub fn within<'a>(&'a self, text: &'a str) -> Excused<'a> {
         let longest = self.patterns.as_ref().and_then(|patterns| {
             *self.longest.get_or_init(|| {
-                let regex = &patterns.regex.regex;
+                let regex = &patterns.regex.uncompiled;
                 let parsed = regex_syntax::ParserBuilder::new()
                     .case_insensitive(regex.ignore_case)
                     .build()
@@ -1157,7 +1163,7 @@ impl Excused<'_> {
         // regex finds in it the same matches starting before `at` as in the whole text.
         let upto = |at: usize| &text[..ceil(at + longest + 4)];
         let next_char = |at: usize| at + text[at..].chars().next().map_or(1, char::len_utf8);
-        let regex = patterns.regex.regex.get();
+        let regex = patterns.regex.get();
         let mut search = self.search.get();
         if range.start < search.asked {
             // Asked out of order (a kind's second pass over its marks): start again.
